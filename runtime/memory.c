@@ -1,0 +1,81 @@
+/* Allocation helpers that never return NULL, a test hook that fails the Nth allocation,
+ * and the bump-pointer arena. */
+#include "runtime/memory.h"
+#include "runtime/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static long allocations_until_failure; /* 0: never fail */
+
+void shoal_fail_allocation_after(long n) { allocations_until_failure = n; }
+
+static void *check_allocation(void *ptr, size_t size)
+{
+    if (allocations_until_failure > 0 && --allocations_until_failure == 0) {
+        free(ptr);
+        ptr = NULL;
+    }
+    if (ptr == NULL && size != 0)
+        shoal_fatal("out of memory allocating %zu bytes", size);
+    return ptr;
+}
+
+void *shoal_xmalloc(size_t size) { return check_allocation(malloc(size ? size : 1), size); }
+void *shoal_xcalloc(size_t count, size_t size)
+{
+    return check_allocation(calloc(count ? count : 1, size ? size : 1), count * size);
+}
+void *shoal_xrealloc(void *ptr, size_t size) { return check_allocation(realloc(ptr, size ? size : 1), size); }
+char *shoal_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(shoal_xmalloc(n), s, n);
+}
+
+struct shoal_arena_block {
+    shoal_arena_block *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+};
+
+void shoal_arena_init(shoal_arena *arena, size_t block_size)
+{
+    arena->blocks = NULL;
+    arena->block_size = block_size ? block_size : 64 * 1024;
+    arena->bytes_allocated = 0;
+}
+
+void *shoal_arena_alloc(shoal_arena *arena, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    shoal_arena_block *b = arena->blocks;
+    if (b == NULL || b->size - b->used < size) {
+        size_t cap = size > arena->block_size ? size : arena->block_size;
+        b = shoal_xmalloc(sizeof(*b) + cap);
+        b->size = cap;
+        b->used = 0;
+        b->next = arena->blocks;
+        arena->blocks = b;
+        arena->bytes_allocated += cap;
+    }
+    void *p = b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+char *shoal_arena_strdup(shoal_arena *arena, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(shoal_arena_alloc(arena, n), s, n);
+}
+
+void shoal_arena_reset(shoal_arena *arena)
+{
+    while (arena->blocks) {
+        shoal_arena_block *next = arena->blocks->next;
+        free(arena->blocks);
+        arena->blocks = next;
+    }
+    arena->bytes_allocated = 0;
+}

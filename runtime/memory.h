@@ -1,0 +1,31 @@
+/* Memory: allocation that raises instead of returning NULL, and arenas with a lifetime
+ * (per query, per batch) freed all at once (PostgreSQL's memory contexts, reduced). */
+#ifndef SHOAL_RUNTIME_MEMORY_H
+#define SHOAL_RUNTIME_MEMORY_H
+
+#include <stddef.h>
+
+/* malloc/calloc/realloc/strdup that never return NULL: on failure they log the size and
+ * abort the rank (mpirun then ends the job and names it). */
+void *shoal_xmalloc(size_t size);
+void *shoal_xcalloc(size_t count, size_t size);
+void *shoal_xrealloc(void *ptr, size_t size);
+char *shoal_xstrdup(const char *s);
+
+/* Fault injection for tests: the Nth allocation from now fails (0 disables). */
+void shoal_fail_allocation_after(long n);
+
+/* A bump allocator: many small allocations, one free. */
+typedef struct shoal_arena_block shoal_arena_block;
+typedef struct shoal_arena {
+    shoal_arena_block *blocks;
+    size_t block_size;
+    size_t bytes_allocated; /* sum of the blocks' sizes */
+} shoal_arena;
+
+void shoal_arena_init(shoal_arena *arena, size_t block_size);
+void *shoal_arena_alloc(shoal_arena *arena, size_t size); /* 16-byte aligned, never NULL */
+char *shoal_arena_strdup(shoal_arena *arena, const char *s);
+void shoal_arena_reset(shoal_arena *arena); /* frees every block */
+
+#endif

@@ -1,0 +1,125 @@
+/* `shoal`: every rank runs this program. Rank 0 is the leader: it reads statements (from the
+ * libedit shell on a terminal, -c, -f or stdin), runs them over the cluster and prints the
+ * results; every rank, the leader included, runs the actor scheduler until the leader sends
+ * the shutdown. */
+#include "runtime/log.h"
+#include "runtime/runtime.h"
+#include "shell/options.h"
+#include "shell/shell_internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHOAL_VERSION "0.1.0"
+
+static shoal_rt *g_rt;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    if (g_rt) shoal_rt_interrupt(g_rt);
+}
+
+/* Ctrl-C (or kill -INT) on the leader cancels the running command instead of killing it. */
+static void catch_interrupts(shoal_rt *rt)
+{
+    g_rt = rt;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* Runs lines from a stream (stdin or -f): statements run as soon as they are complete.
+ * With stop_on_error (-c, -f) the first error ends the run with status 1; reading stdin
+ * goes on after errors and exits 0, as psql does. */
+static int run_stream(shoal_rt *rt, FILE *in, bool csv, bool stop_on_error)
+{
+    shell_session s;
+    shell_session_init(&s, rt, stdout, stderr, csv);
+    s.stop_on_error = stop_on_error;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    bool ok = true;
+    while (ok && (n = getline(&line, &cap, in)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        ok = shell_feed_line(&s, line);
+    }
+    if (ok) shell_finish_input(&s);
+    free(line);
+    int status = (stop_on_error && s.error_count > 0) ? 1 : 0;
+    shell_session_free(&s);
+    return status;
+}
+
+static int run_command_text(shoal_rt *rt, const char *text, bool csv)
+{
+    FILE *in = fmemopen((void *)text, strlen(text), "r");
+    if (in == NULL) {
+        fprintf(stderr, "ERROR: cannot read the -c text: %s\n", strerror(errno));
+        return 1;
+    }
+    int status = run_stream(rt, in, csv, true);
+    fclose(in);
+    return status;
+}
+
+static int leader_main(shoal_rt *rt, const shell_options *opts)
+{
+    int status;
+    catch_interrupts(rt);
+    bool use_stdio = false;
+    if (opts->command) {
+        status = run_command_text(rt, opts->command, opts->csv);
+    } else if (opts->file) {
+        FILE *in = fopen(opts->file, "r");
+        if (in == NULL) {
+            fprintf(stderr, "ERROR: cannot open %s: %s\n", opts->file, strerror(errno));
+            status = 1;
+        } else {
+            status = run_stream(rt, in, opts->csv, true);
+            fclose(in);
+        }
+    } else if (!opts->csv && shell_terminal_available(&use_stdio)) {
+        status = shell_run_terminal(rt, use_stdio);
+        if (status < 0) status = run_stream(rt, stdin, opts->csv, false);
+    } else {
+        status = run_stream(rt, stdin, opts->csv, false);
+    }
+    /* Orderly shutdown: every rank (this one included) stops its scheduler. */
+    for (int r = 0; r < shoal_rt_size(rt); r++)
+        shoal_send_payload(rt, NULL, shoal_addr_make(r, SHOAL_ACTOR_SYSTEM), SHOAL_MSG_SHUTDOWN, 0, NULL, 0);
+    shoal_rt_run(rt, NULL, NULL, -1);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    int provided = 0, rank = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+
+    shell_options opts;
+    char err[256];
+    int status = shell_parse_options(argc, argv, &opts, err, sizeof err);
+    if (status != 0 || opts.help || opts.version) {
+        if (rank == 0) {
+            if (status != 0) fprintf(stderr, "shoal: %s\n", err);
+            else if (opts.help) shell_print_usage(stdout);
+            else printf("shoal %s\n", SHOAL_VERSION);
+        }
+        MPI_Finalize();
+        return status;
+    }
+
+    shoal_rt *rt = shoal_rt_create(MPI_COMM_WORLD);
+    if (rank == 0) status = leader_main(rt, &opts);
+    else shoal_rt_run(rt, NULL, NULL, -1);
+    g_rt = NULL;
+    shoal_rt_destroy(rt);
+    MPI_Finalize();
+    return status;
+}

@@ -1,0 +1,139 @@
+/* The session: splits input into meta-commands and SQL statements, runs them, times them,
+ * and prints results and errors (see session.h). SQL arrives in the next issue; until then a
+ * SQL statement is answered with a clear error. */
+#include "runtime/memory.h"
+#include "runtime/runtime.h"
+#include "shell/shell_internal.h"
+#include "sql/statement_split.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void shell_session_init(shell_session *s, shoal_rt *rt, FILE *out, FILE *err, bool csv)
+{
+    memset(s, 0, sizeof *s);
+    s->rt = rt;
+    s->out = out;
+    s->err = err;
+    s->csv = csv;
+}
+
+void shell_session_free(shell_session *s)
+{
+    free(s->statement);
+    s->statement = NULL;
+    s->statement_len = s->statement_cap = 0;
+}
+
+void shell_report_error(shell_session *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ERROR: ", s->err);
+    vfprintf(s->err, fmt, ap);
+    fputc('\n', s->err);
+    va_end(ap);
+    fflush(s->err);
+    s->error_count++;
+}
+
+void shell_report_shoal_error(shell_session *s, const shoal_error *err)
+{
+    char text[SHOAL_ERROR_MESSAGE_MAX + 64];
+    shoal_error_format(err, text, sizeof text);
+    shell_report_error(s, "%s", text);
+}
+
+static bool run_timed(shell_session *s, bool (*fn)(shell_session *, const char *), const char *text)
+{
+    shoal_rt_take_interrupt(s->rt); /* a Ctrl-C typed before the command started is stale */
+    double t0 = shoal_now_ms();
+    bool timing_was_on = s->timing; /* \timing itself is not timed */
+    bool ok = fn(s, text);
+    if (timing_was_on && s->timing && !s->quit) {
+        FILE *f = s->csv ? s->err : s->out;
+        fprintf(f, "Time: %.3f ms\n", shoal_now_ms() - t0);
+        fflush(f);
+    }
+    return ok;
+}
+
+static bool run_sql(shell_session *s, const char *sql)
+{
+    /* The SQL front end (parser, planner, executor) is the next issue's work. */
+    char word[32];
+    size_t n = 0;
+    while (isspace((unsigned char)*sql)) sql++;
+    while (n + 1 < sizeof word && (isalnum((unsigned char)sql[n]) || sql[n] == '_')) {
+        word[n] = (char)toupper((unsigned char)sql[n]);
+        n++;
+    }
+    word[n] = '\0';
+    shell_report_error(s, "SQL statements are not supported yet (got %s%s); this build answers "
+                          "meta-commands only, see \\?", n ? word : "\"", n ? " ..." : "\"");
+    return false;
+}
+
+bool shell_statement_pending(const shell_session *s) { return s->statement_len > 0; }
+
+void shell_discard_statement(shell_session *s) { s->statement_len = 0; }
+
+static void append_statement(shell_session *s, const char *text, size_t n)
+{
+    if (s->statement_len + n + 2 > s->statement_cap) {
+        s->statement_cap = (s->statement_len + n + 2) * 2;
+        s->statement = shoal_xrealloc(s->statement, s->statement_cap);
+    }
+    memcpy(s->statement + s->statement_len, text, n);
+    s->statement_len += n;
+    s->statement[s->statement_len] = '\0';
+}
+
+/* Runs every complete statement in the buffer; keeps the unfinished tail. */
+static bool run_complete_statements(shell_session *s)
+{
+    bool ok = true;
+    long end;
+    while (!s->quit && (end = sql_statement_end(s->statement, s->statement_len)) >= 0) {
+        size_t stmt_len = (size_t)end;
+        if (!sql_is_blank(s->statement, stmt_len)) {
+            char *stmt = shoal_xmalloc(stmt_len + 1);
+            memcpy(stmt, s->statement, stmt_len);
+            stmt[stmt_len] = '\0';
+            ok = run_timed(s, run_sql, stmt);
+            free(stmt);
+        }
+        size_t rest = s->statement_len - (stmt_len + 1);
+        memmove(s->statement, s->statement + stmt_len + 1, rest);
+        s->statement_len = rest;
+        s->statement[rest] = '\0';
+        if (!ok && s->stop_on_error) return false;
+    }
+    if (sql_is_blank(s->statement, s->statement_len)) s->statement_len = 0;
+    return ok;
+}
+
+bool shell_feed_line(shell_session *s, const char *line)
+{
+    const char *p = line;
+    while (isspace((unsigned char)*p)) p++;
+    if (*p == '\\') { /* meta-commands run at once, even in the middle of a statement (as psql) */
+        bool ok = run_timed(s, shell_run_meta_command, p);
+        if (s->quit) return false;
+        return ok || !s->stop_on_error;
+    }
+    append_statement(s, line, strlen(line));
+    append_statement(s, "\n", 1);
+    bool ok = run_complete_statements(s);
+    if (s->quit) return false;
+    return ok || !s->stop_on_error;
+}
+
+bool shell_finish_input(shell_session *s)
+{
+    if (!shell_statement_pending(s) || s->quit) return true;
+    append_statement(s, ";", 1);
+    return run_complete_statements(s);
+}
