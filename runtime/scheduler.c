@@ -183,8 +183,9 @@ uint64_t shoal_timer_after(shoal_rt *rt, shoal_actor *actor, uint64_t query_id, 
     t->query_id = query_id;
     t->cookie = cookie;
     t->actor = actor->id;
+    uint64_t id = t->id; /* read before heap_up moves the entry */
     heap_up(rt->timers, rt->timer_count++);
-    return t->id;
+    return id;
 }
 
 bool shoal_timer_cancel(shoal_rt *rt, uint64_t timer_id)
