@@ -36,7 +36,7 @@ const char *shoal_msg_type_name(uint32_t type)
         [SHOAL_MSG_CANCEL_ACK] = "CANCEL_ACK",   [SHOAL_MSG_RANK_INFO_REQ] = "RANK_INFO_REQ",
         [SHOAL_MSG_RANK_INFO] = "RANK_INFO",     [SHOAL_MSG_SLEEP] = "SLEEP",
         [SHOAL_MSG_DONE] = "DONE",               [SHOAL_MSG_RAISE] = "RAISE",
-        [SHOAL_MSG_TIMER] = "TIMER",
+        [SHOAL_MSG_TIMER] = "TIMER",             [SHOAL_MSG_MPI_DONE] = "MPI_DONE",
     };
     if (type < sizeof names / sizeof names[0] && names[type]) return names[type];
     static _Thread_local char buf[32];

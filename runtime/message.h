@@ -34,6 +34,7 @@ typedef enum shoal_msg_type {
     SHOAL_MSG_DONE = 8,           /* system -> leader: this rank finished query_id */
     SHOAL_MSG_RAISE = 9,          /* leader -> system: raise an error on that rank (diagnostics) */
     SHOAL_MSG_TIMER = 10,         /* scheduler -> actor: a timer set with shoal_timer_after fired */
+    SHOAL_MSG_MPI_DONE = 11,      /* scheduler -> actor: an awaited MPI request completed */
     SHOAL_MSG_RUNTIME_LAST = 999
 } shoal_msg_type;
 

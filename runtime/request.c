@@ -28,6 +28,10 @@ static void collector_receive(shoal_rt *rt, shoal_actor *self, shoal_msg *msg)
         req->cancel_acks++;
         break;
     default:
+        if (req->on_partial && msg->hdr.type == req->partial_type) {
+            req->on_partial(req, msg, req->partial_arg);
+            break;
+        }
         if (from < 0 || from >= req->rank_count || req->replies[from] != NULL) {
             if (!req->failed) {
                 shoal_error_set(&req->error, from, SHOAL_SQLSTATE_INTERNAL,

@@ -26,6 +26,11 @@ typedef struct shoal_request {
     int cancel_acks;
     bool failed;
     shoal_error error;
+    /* Optional streaming: messages of partial_type are passed to on_partial as they arrive
+     * (e.g. result chunks) and do not count as replies. */
+    uint32_t partial_type;
+    void (*on_partial)(struct shoal_request *req, const shoal_msg *msg, void *arg);
+    void *partial_arg;
 } shoal_request;
 
 /* A fresh query id (unique within this leader's lifetime). */

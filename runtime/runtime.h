@@ -75,6 +75,18 @@ bool shoal_timer_cancel(shoal_rt *rt, uint64_t timer_id);
 /* Cancels every timer of a query; returns how many. */
 int shoal_timer_cancel_query(shoal_rt *rt, uint64_t query_id);
 
+/* ---- non-blocking MPI operations (exchanges) ---- */
+/* Hands an MPI request (e.g. from MPI_Ialltoallv on the query's communicator) to the
+ * scheduler, which tests it every turn and sends `actor` a SHOAL_MSG_MPI_DONE (payload:
+ * uint64 cookie) when it completes, so the actor never blocks in MPI and stays cancellable.
+ * While requests are pending the scheduler naps at most SHOAL_AWAIT_SLEEP_US. */
+#define SHOAL_MAX_AWAITED 64
+#define SHOAL_AWAIT_SLEEP_US 20
+void shoal_rt_await(shoal_rt *rt, shoal_actor *actor, MPI_Request request, uint64_t query_id, uint64_t cookie);
+/* Cancels (MPI_Cancel is not used for collectives: the request is completed by waiting)
+ * and forgets the awaited requests of a query. Returns how many there were. */
+int shoal_rt_await_forget_query(shoal_rt *rt, uint64_t query_id);
+
 /* ---- the scheduler ---- */
 typedef bool (*shoal_done_fn)(void *arg);
 typedef enum {

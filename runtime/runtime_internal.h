@@ -76,6 +76,13 @@ struct shoal_rt {
     } watched[SHOAL_MAX_WATCHED_FDS];
     int watched_count;
 
+    struct {
+        MPI_Request request;
+        uint32_t actor;
+        uint64_t query_id, cookie;
+    } awaited[SHOAL_MAX_AWAITED];
+    int awaited_count;
+
     volatile sig_atomic_t interrupted;
     bool stopped;
     shoal_rt_stats stats;

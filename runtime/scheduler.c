@@ -273,11 +273,61 @@ static int wait_watched(shoal_rt *rt, long us)
     return ready;
 }
 
+/* ---- awaited MPI requests ---- */
+
+void shoal_rt_await(shoal_rt *rt, shoal_actor *actor, MPI_Request request, uint64_t query_id, uint64_t cookie)
+{
+    if (rt->awaited_count == SHOAL_MAX_AWAITED) shoal_fatal("more than %d awaited MPI requests", SHOAL_MAX_AWAITED);
+    rt->awaited[rt->awaited_count].request = request;
+    rt->awaited[rt->awaited_count].actor = actor->id;
+    rt->awaited[rt->awaited_count].query_id = query_id;
+    rt->awaited[rt->awaited_count].cookie = cookie;
+    rt->awaited_count++;
+}
+
+int shoal_rt_await_forget_query(shoal_rt *rt, uint64_t query_id)
+{
+    int n = 0;
+    for (int i = 0; i < rt->awaited_count;) {
+        if (rt->awaited[i].query_id == query_id) {
+            /* A collective cannot be cancelled; every rank takes part in the cancel, so the
+             * operation completes and we wait for it here. */
+            MPI_Wait(&rt->awaited[i].request, MPI_STATUS_IGNORE);
+            rt->awaited[i] = rt->awaited[--rt->awaited_count];
+            n++;
+        } else {
+            i++;
+        }
+    }
+    return n;
+}
+
+static int complete_awaited(shoal_rt *rt)
+{
+    int n = 0;
+    for (int i = 0; i < rt->awaited_count;) {
+        int done = 0;
+        MPI_Test(&rt->awaited[i].request, &done, MPI_STATUS_IGNORE);
+        if (!done) {
+            i++;
+            continue;
+        }
+        shoal_addr to = shoal_addr_make(rt->rank, rt->awaited[i].actor);
+        uint64_t cookie = rt->awaited[i].cookie;
+        shoal_deliver_local(rt, shoal_msg_with_payload(SHOAL_MSG_MPI_DONE, to, to, rt->awaited[i].query_id,
+                                                       &cookie, sizeof cookie));
+        rt->awaited[i] = rt->awaited[--rt->awaited_count];
+        n++;
+    }
+    return n;
+}
+
 /* ---- the loop ---- */
 
 int shoal_rt_step(shoal_rt *rt)
 {
     int activity = shoal_transport_poll(rt);
+    if (rt->awaited_count > 0) activity += complete_awaited(rt);
     if (rt->timer_count > 0) activity += fire_due_timers(rt, shoal_now_ms());
     activity += shoal_run_ready_actors(rt);
     return activity;
@@ -286,6 +336,7 @@ int shoal_rt_step(shoal_rt *rt)
 static int idle_sleep(shoal_rt *rt, long *backoff_us, double deadline_ms)
 {
     long us = *backoff_us;
+    if (rt->awaited_count > 0 && us > SHOAL_AWAIT_SLEEP_US) us = SHOAL_AWAIT_SLEEP_US;
     if (rt->timer_count > 0) {
         double until_timer = (rt->timers[0].due_ms - shoal_now_ms()) * 1e3;
         if (until_timer < us) us = until_timer > 0 ? (long)until_timer : 0;

@@ -20,7 +20,15 @@ typedef struct cancel_hook {
     void *arg;
 } cancel_hook;
 
+typedef struct registered_handler {
+    uint32_t type;
+    shoal_system_handler_fn fn;
+    void *arg;
+} registered_handler;
+
 typedef struct system_state {
+    registered_handler *handlers;
+    size_t handler_count, handler_cap;
     pending_sleep *sleeps;
     size_t sleep_count, sleep_cap;
     cancel_hook *hooks;
@@ -71,6 +79,23 @@ void shoal_on_cancel_remove(shoal_rt *rt, uint64_t query_id)
         if (st->hooks[i].query_id == query_id) st->hooks[i] = st->hooks[--st->hook_count];
         else i++;
     }
+}
+
+void shoal_system_register(shoal_rt *rt, uint32_t type, shoal_system_handler_fn fn, void *arg)
+{
+    system_state *st = state_of(rt);
+    for (size_t i = 0; i < st->handler_count; i++) {
+        if (st->handlers[i].type == type) {
+            st->handlers[i].fn = fn;
+            st->handlers[i].arg = arg;
+            return;
+        }
+    }
+    if (st->handler_count == st->handler_cap) {
+        st->handler_cap = st->handler_cap ? st->handler_cap * 2 : 8;
+        st->handlers = shoal_xrealloc(st->handlers, st->handler_cap * sizeof *st->handlers);
+    }
+    st->handlers[st->handler_count++] = (registered_handler){type, fn, arg};
 }
 
 static void reply(shoal_rt *rt, shoal_actor *self, const shoal_msg *request, uint32_t type,
@@ -160,6 +185,12 @@ static void system_receive(shoal_rt *rt, shoal_actor *self, shoal_msg *msg)
         break;
     }
     default:
+        for (size_t i = 0; i < st->handler_count; i++) {
+            if (st->handlers[i].type == msg->hdr.type) {
+                st->handlers[i].fn(rt, self, msg, st->handlers[i].arg);
+                return;
+            }
+        }
         shoal_raise_error(rt, self, msg->hdr.src, msg->hdr.query_id, SHOAL_SQLSTATE_INTERNAL,
                           "system actor cannot handle message %s", shoal_msg_type_name(msg->hdr.type));
         break;
@@ -171,6 +202,7 @@ static void system_destroy(void *arg)
     system_state *st = arg;
     free(st->sleeps);
     free(st->hooks);
+    free(st->handlers);
     free(st);
 }
 

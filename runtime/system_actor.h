@@ -30,4 +30,10 @@ typedef void (*shoal_cancel_fn)(shoal_rt *rt, void *arg);
 void shoal_on_cancel(shoal_rt *rt, uint64_t query_id, shoal_cancel_fn fn, void *arg);
 void shoal_on_cancel_remove(shoal_rt *rt, uint64_t query_id);
 
+/* Higher layers (the engine's query execution) extend the system actor: a message of `type`
+ * (outside the runtime's range) that arrives at the system actor is passed to fn. Without a
+ * registered handler such a message is answered with an internal error. */
+typedef void (*shoal_system_handler_fn)(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *arg);
+void shoal_system_register(shoal_rt *rt, uint32_t type, shoal_system_handler_fn fn, void *arg);
+
 #endif

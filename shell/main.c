@@ -44,9 +44,21 @@ static int run_stream(shoal_rt *rt, FILE *in, bool csv, bool stop_on_error)
     size_t cap = 0;
     ssize_t n;
     bool ok = true;
-    while (ok && (n = getline(&line, &cap, in)) >= 0) {
+    for (;;) {
+        errno = 0;
+        n = getline(&line, &cap, in);
+        if (n < 0) {
+            /* Ctrl-C (SIGINT) while waiting for input: drop the unfinished statement, go on */
+            if (errno == EINTR && !feof(in)) {
+                clearerr(in);
+                shoal_rt_take_interrupt(rt);
+                shell_discard_statement(&s);
+                continue;
+            }
+            break;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
-        ok = shell_feed_line(&s, line);
+        if (!(ok = shell_feed_line(&s, line))) break;
     }
     if (ok) shell_finish_input(&s);
     free(line);

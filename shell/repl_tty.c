@@ -106,6 +106,7 @@ static void keys_while_running(shoal_rt *rt, int fd, void *arg)
     if (g_typeahead_pos == g_typeahead_len) g_typeahead_pos = g_typeahead_len = 0;
     for (ssize_t i = 0; i < n; i++) {
         if (buf[i] == 3) {
+            if (g_tty_out) fputc('\n', g_tty_out); /* the terminal echoed "^C": end that line */
             shoal_rt_interrupt(rt);
             g_typeahead_pos = g_typeahead_len = 0; /* as a terminal flushes input on ^C */
         } else if (g_typeahead_len < sizeof g_typeahead) {
@@ -218,13 +219,18 @@ static unsigned char complete(EditLine *el, int ch)
     return CC_REDISPLAY;
 }
 
+/* The history file: $SHOAL_HISTORY or ~/.shoal_history. NULL (no history kept) when neither
+ * is set, or when the path exists but is not a regular file (e.g. /dev/null, as psql allows):
+ * libedit's save would chmod it to 0600. */
 static const char *history_path(char *buf, size_t size)
 {
     const char *env = getenv("SHOAL_HISTORY");
-    if (env && *env) return env;
     const char *home = getenv("HOME");
-    if (home == NULL || *home == '\0') return NULL;
-    snprintf(buf, size, "%s/.shoal_history", home);
+    if (env && *env) snprintf(buf, size, "%s", env);
+    else if (home && *home) snprintf(buf, size, "%s/.shoal_history", home);
+    else return NULL;
+    struct stat st;
+    if (stat(buf, &st) == 0 && !S_ISREG(st.st_mode)) return NULL;
     return buf;
 }
 

@@ -1,0 +1,58 @@
+/* Hash aggregation: GROUP BY keys with COUNT/SUM/AVG/MIN/MAX, in three modes so the work
+ * splits across ranks:
+ *   COMPLETE  rows in, final values out (one rank holds every row of a group);
+ *   PARTIAL   rows in, per group its keys and aggregate *states* out (each rank, its slice);
+ *   FINAL     states in (from every rank), merged, final values out (leader or key owner).
+ * State columns per aggregate: COUNT -> BIGINT; SUM/AVG of integers and decimals ->
+ * DECIMAL(38,s) sum (int128, cannot overflow at TPC-H SF1000) + BIGINT count of non-NULL
+ * inputs; SUM/AVG of REAL/DOUBLE -> DOUBLE + BIGINT count; MIN/MAX -> the input type (NULL when
+ * no input). A query without GROUP BY has exactly one group, even over empty input.
+ *
+ * Design: keys are hashed a batch at a time (kernel), then each row probes an open-addressing
+ * table of group ids (linear probing; keys compared column by column in typed loops). Group
+ * keys and states live in column arrays indexed by group id, so output is a column copy. */
+#ifndef SHOAL_ENGINE_AGGREGATE_H
+#define SHOAL_ENGINE_AGGREGATE_H
+
+#include "engine/core/vector.h"
+
+typedef enum shoal_agg_func {
+    SHOAL_AGG_COUNT_STAR = 1,
+    SHOAL_AGG_COUNT,
+    SHOAL_AGG_SUM,
+    SHOAL_AGG_AVG,
+    SHOAL_AGG_MIN,
+    SHOAL_AGG_MAX
+} shoal_agg_func;
+
+typedef enum shoal_agg_mode { SHOAL_AGG_COMPLETE = 1, SHOAL_AGG_PARTIAL, SHOAL_AGG_FINAL } shoal_agg_mode;
+
+typedef struct shoal_agg_spec {
+    uint8_t func;        /* shoal_agg_func */
+    int32_t input;       /* input column (unused for COUNT(*)); in FINAL mode: first state column */
+    shoal_type input_type;
+} shoal_agg_spec;
+
+typedef struct shoal_hash_agg shoal_hash_agg;
+
+/* key_columns: input column numbers of the GROUP BY keys (in FINAL mode: the first
+ * key_count columns are the keys, the states follow in spec order). */
+shoal_hash_agg *shoal_hash_agg_create(shoal_agg_mode mode, int key_count, const int *key_columns,
+                                      const shoal_type *key_types, int agg_count, const shoal_agg_spec *aggs);
+void shoal_hash_agg_free(shoal_hash_agg *agg);
+/* Adds the selected rows of a batch. */
+void shoal_hash_agg_add(shoal_hash_agg *agg, const shoal_batch *in);
+uint64_t shoal_hash_agg_group_count(const shoal_hash_agg *agg);
+
+/* Output schema: keys, then per aggregate its final value (COMPLETE, FINAL) or its state
+ * columns (PARTIAL). */
+int shoal_hash_agg_output_count(const shoal_hash_agg *agg);
+void shoal_hash_agg_output_types(const shoal_hash_agg *agg, shoal_type *types);
+/* The type of an aggregate's final value, and of its state columns (count returned). */
+shoal_type shoal_agg_result_type(const shoal_agg_spec *spec);
+int shoal_agg_state_types(const shoal_agg_spec *spec, shoal_type *types);
+/* Emits groups [*cursor, *cursor + SHOAL_BATCH_ROWS) into `out` (initialised with the output
+ * types); returns false when no group is left. */
+bool shoal_hash_agg_next(shoal_hash_agg *agg, uint64_t *cursor, shoal_batch *out);
+
+#endif

@@ -1,0 +1,239 @@
+/* The operators (see operator.h): one section per plan kind, each a state struct plus
+ * next/close. Blocking operators (aggregate, sort) consume their whole input on the first
+ * next() call, then emit batches. */
+#include "engine/exec/operator.h"
+#include "engine/exec/batch_wire.h"
+#include "runtime/error.h"
+#include "runtime/memory.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct shoal_operator {
+    const shoal_plan *plan;
+    shoal_exec_context *ctx;
+    shoal_operator *child;
+    shoal_batch out;
+    bool started, finished;
+    /* per kind */
+    shoal_scan_source scan;
+    shoal_expr_state *predicate;
+    shoal_expr_state **exprs;
+    shoal_hash_agg *agg;
+    uint64_t agg_cursor;
+    shoal_sorter *sorter;
+    int64_t rows_skipped, rows_emitted; /* LIMIT/OFFSET */
+    int received_index;
+    shoal_reader reader;
+};
+
+bool shoal_eval_fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, ...)
+{
+    err->failed = true;
+    snprintf(err->sqlstate, sizeof err->sqlstate, "%s", sqlstate);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+shoal_operator *shoal_operator_open(const shoal_plan *p, shoal_exec_context *ctx, shoal_eval_error *err)
+{
+    shoal_operator *op = shoal_xcalloc(1, sizeof *op);
+    op->plan = p;
+    op->ctx = ctx;
+    if (p->child && (op->child = shoal_operator_open(p->child, ctx, err)) == NULL) {
+        free(op);
+        return NULL;
+    }
+    shoal_batch_init(&op->out, p->column_count, p->types, SHOAL_BATCH_ROWS);
+    switch ((shoal_plan_kind)p->kind) {
+    case SHOAL_PLAN_SCAN:
+        if (ctx->open_scan == NULL) {
+            shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "no scan source for table %u", p->table_id);
+            shoal_operator_close(op);
+            return NULL;
+        }
+        if (!ctx->open_scan(ctx, p, &op->scan, err)) {
+            op->scan.close = NULL;
+            shoal_operator_close(op);
+            return NULL;
+        }
+        break;
+    case SHOAL_PLAN_FILTER:
+        op->predicate = shoal_expr_state_create(p->predicate);
+        break;
+    case SHOAL_PLAN_PROJECT:
+        op->exprs = shoal_xcalloc((size_t)p->column_count + 1, sizeof *op->exprs);
+        for (int i = 0; i < p->column_count; i++) op->exprs[i] = shoal_expr_state_create(p->exprs[i]);
+        break;
+    case SHOAL_PLAN_AGGREGATE: {
+        shoal_type key_types[256];
+        const shoal_plan *in = p->child;
+        for (int k = 0; k < p->key_count && k < 256; k++) key_types[k] = in->types[p->key_columns[k]];
+        op->agg = shoal_hash_agg_create((shoal_agg_mode)p->agg_mode, p->key_count, p->key_columns, key_types,
+                                        p->agg_count, p->aggs);
+        break;
+    }
+    case SHOAL_PLAN_SORT:
+        op->sorter = shoal_sorter_create(p->column_count, p->types, p->sort_key_count, p->sort_keys,
+                                         p->limit >= 0 ? p->limit + (p->offset > 0 ? p->offset : 0) : -1);
+        break;
+    case SHOAL_PLAN_LIMIT:
+    case SHOAL_PLAN_RECEIVE:
+        break;
+    }
+    return op;
+}
+
+/* RECEIVE: batches from each rank's buffer in turn. */
+static shoal_batch *next_received(shoal_operator *op, shoal_eval_error *err)
+{
+    shoal_exec_context *ctx = op->ctx;
+    for (;;) {
+        if (op->reader.data == NULL || op->reader.pos == op->reader.len) {
+            if (op->received_index >= ctx->received_count) return NULL;
+            int i = op->received_index++;
+            shoal_reader_init(&op->reader, ctx->received[i], ctx->received_len[i]);
+            continue;
+        }
+        if (!shoal_batch_read(&op->reader, &op->out)) {
+            shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "malformed result data from rank %d", op->received_index - 1);
+            return NULL;
+        }
+        if (op->out.count > 0) return &op->out;
+    }
+}
+
+/* LIMIT/OFFSET over the child's selected rows, narrowing the child's selection. */
+static shoal_batch *next_limited(shoal_operator *op, shoal_eval_error *err)
+{
+    const shoal_plan *p = op->plan;
+    for (;;) {
+        if (p->limit >= 0 && op->rows_emitted >= p->limit) return NULL;
+        shoal_batch *in = shoal_operator_next(op->child, err);
+        if (in == NULL) return NULL;
+        uint32_t n = shoal_batch_rows(in), first = 0;
+        while (first < n && op->rows_skipped < p->offset) { first++; op->rows_skipped++; }
+        uint32_t take = n - first;
+        if (p->limit >= 0 && (int64_t)take > p->limit - op->rows_emitted) take = (uint32_t)(p->limit - op->rows_emitted);
+        if (take == 0) continue;
+        if (first > 0 || take < n) {
+            if (in->sel == NULL) shoal_batch_select_all(in);
+            memmove(in->sel, in->sel + first, take * sizeof(uint32_t));
+            in->sel_count = take;
+        }
+        op->rows_emitted += take;
+        return in;
+    }
+}
+
+static shoal_batch *next_projected(shoal_operator *op, shoal_eval_error *err)
+{
+    shoal_batch *in = shoal_operator_next(op->child, err);
+    if (in == NULL) return NULL;
+    shoal_batch *out = &op->out;
+    for (int i = 0; i < op->plan->column_count; i++) {
+        shoal_vector_reset(&out->columns[i]);
+        if (!shoal_expr_eval(op->exprs[i], in, &out->columns[i], err)) return NULL;
+    }
+    out->count = in->count;
+    /* the output keeps the input's row positions, so it keeps its selection too */
+    if (in->sel) {
+        if (out->sel_capacity < in->sel_count) {
+            free(out->sel);
+            out->sel_capacity = in->sel_count ? in->sel_count : 1;
+            out->sel = shoal_xmalloc(out->sel_capacity * sizeof(uint32_t));
+        }
+        memcpy(out->sel, in->sel, in->sel_count * sizeof(uint32_t));
+        out->sel_count = in->sel_count;
+    } else {
+        free(out->sel);
+        out->sel = NULL;
+        out->sel_count = out->sel_capacity = 0;
+    }
+    return out;
+}
+
+shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
+{
+    if (op->finished || err->failed) return NULL;
+    const shoal_plan *p = op->plan;
+    shoal_batch *result = NULL;
+    switch ((shoal_plan_kind)p->kind) {
+    case SHOAL_PLAN_SCAN:
+        shoal_batch_reset(&op->out);
+        if (op->scan.next(op->scan.state, &op->out, err)) {
+            op->ctx->rows_scanned += op->out.count;
+            result = &op->out;
+        }
+        break;
+    case SHOAL_PLAN_FILTER:
+        while ((result = shoal_operator_next(op->child, err)) != NULL) {
+            if (!shoal_expr_filter(op->predicate, result, err)) return NULL;
+            if (shoal_batch_rows(result) > 0) break;
+        }
+        break;
+    case SHOAL_PLAN_PROJECT:
+        result = next_projected(op, err);
+        break;
+    case SHOAL_PLAN_AGGREGATE:
+        if (!op->started) {
+            op->started = true;
+            shoal_batch *in;
+            while ((in = shoal_operator_next(op->child, err)) != NULL) shoal_hash_agg_add(op->agg, in);
+            if (err->failed) return NULL;
+        }
+        if (shoal_hash_agg_next(op->agg, &op->agg_cursor, &op->out)) result = &op->out;
+        break;
+    case SHOAL_PLAN_SORT:
+        if (!op->started) {
+            op->started = true;
+            shoal_batch *in;
+            while ((in = shoal_operator_next(op->child, err)) != NULL) shoal_sorter_add(op->sorter, in);
+            if (err->failed) return NULL;
+            shoal_sorter_finish(op->sorter);
+        }
+        while (shoal_sorter_next(op->sorter, &op->out)) {
+            /* OFFSET: drop the first rows of the sorted output */
+            uint32_t n = op->out.count, first = 0;
+            while (first < n && op->rows_skipped < p->offset) { first++; op->rows_skipped++; }
+            if (first == n) continue;
+            if (first > 0) {
+                uint32_t *sel = shoal_batch_select_all(&op->out);
+                memmove(sel, sel + first, (n - first) * sizeof(uint32_t));
+                op->out.sel_count = n - first;
+            }
+            result = &op->out;
+            break;
+        }
+        break;
+    case SHOAL_PLAN_LIMIT:
+        result = next_limited(op, err);
+        break;
+    case SHOAL_PLAN_RECEIVE:
+        result = next_received(op, err);
+        break;
+    }
+    if (result == NULL) op->finished = true;
+    return result;
+}
+
+void shoal_operator_close(shoal_operator *op)
+{
+    if (op == NULL) return;
+    if (op->child) shoal_operator_close(op->child);
+    if (op->scan.close) op->scan.close(op->scan.state);
+    if (op->predicate) shoal_expr_state_free(op->predicate);
+    if (op->exprs) {
+        for (int i = 0; i < op->plan->column_count; i++) shoal_expr_state_free(op->exprs[i]);
+        free(op->exprs);
+    }
+    shoal_hash_agg_free(op->agg);
+    shoal_sorter_free(op->sorter);
+    shoal_batch_free(&op->out);
+    free(op);
+}

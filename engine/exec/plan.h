@@ -1,0 +1,78 @@
+/* Physical plans: trees of operator nodes that the leader builds, serializes and sends to
+ * every rank (the fragment that runs on each slice) and runs itself (the final step over what
+ * the ranks sent back). A plan is read-only once built; all changing state lives in the
+ * operators instantiated from it (operator.h), as in PostgreSQL's executor.
+ *
+ * Every node knows its output schema (types and names). Nodes take at most one child for now;
+ * joins (two children) arrive with the full-SQL issue. */
+#ifndef SHOAL_ENGINE_PLAN_H
+#define SHOAL_ENGINE_PLAN_H
+
+#include "engine/exec/aggregate.h"
+#include "engine/exec/expr.h"
+#include "engine/exec/sort.h"
+#include "runtime/memory.h"
+#include "runtime/serialize.h"
+
+typedef enum shoal_plan_kind {
+    SHOAL_PLAN_SCAN = 1,   /* this rank's slice of a table: columns scan_columns */
+    SHOAL_PLAN_FILTER,     /* rows where predicate is TRUE */
+    SHOAL_PLAN_PROJECT,    /* one output column per expression */
+    SHOAL_PLAN_AGGREGATE,  /* hash aggregation (aggregate.h), keys and inputs are columns */
+    SHOAL_PLAN_SORT,       /* ORDER BY, optional limit (top-N) */
+    SHOAL_PLAN_LIMIT,      /* LIMIT/OFFSET without order */
+    SHOAL_PLAN_RECEIVE,    /* leader: the batches every rank's fragment sent back */
+} shoal_plan_kind;
+
+/* A zone-map-checkable predicate the scan pushes down: column op constant. */
+typedef enum shoal_scan_op { SHOAL_SCAN_EQ = 1, SHOAL_SCAN_LT, SHOAL_SCAN_LE, SHOAL_SCAN_GT, SHOAL_SCAN_GE } shoal_scan_op;
+typedef struct shoal_scan_pred {
+    int32_t column; /* table column number */
+    uint8_t op;
+    shoal_value value;
+} shoal_scan_pred;
+
+typedef struct shoal_plan shoal_plan;
+struct shoal_plan {
+    uint8_t kind;
+    shoal_plan *child;
+    int32_t column_count; /* output schema */
+    shoal_type *types;
+    char **names;
+
+    /* SCAN */
+    uint32_t table_id;
+    uint64_t table_version;
+    int32_t table_column_count;
+    shoal_type *table_types;
+    int32_t scan_count;
+    int32_t *scan_columns;
+    int32_t pred_count;
+    shoal_scan_pred *preds;
+
+    shoal_expr *predicate;  /* FILTER */
+    shoal_expr **exprs;     /* PROJECT: column_count expressions */
+
+    /* AGGREGATE */
+    uint8_t agg_mode;
+    int32_t key_count;
+    int32_t *key_columns;
+    int32_t agg_count;
+    shoal_agg_spec *aggs;
+
+    /* SORT, LIMIT */
+    int32_t sort_key_count;
+    shoal_sort_key *sort_keys;
+    int64_t limit;  /* < 0: none */
+    int64_t offset;
+};
+
+/* A node with `column_count` output columns (types/names to fill). */
+shoal_plan *shoal_plan_new(shoal_arena *a, shoal_plan_kind kind, shoal_plan *child, int column_count);
+void shoal_plan_serialize(const shoal_plan *p, shoal_writer *w);
+shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a); /* NULL on malformed input */
+/* Indented tree for EXPLAIN, one line per node, appended to buf. */
+void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size);
+const char *shoal_plan_kind_name(uint8_t kind);
+
+#endif

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# cli_mode: the non-interactive command line of `shoal` (ARCHITECTURE.md §5): -c '\ranks' on
+# 1-4 ranks (N rows, ranks 0..N-1 once, distinct pids), --csv (header + N lines, nothing else
+# on stdout), -c errors (unknown meta-command, SQL) exit non-zero with the error on stderr,
+# -f FILE (two tables; a missing file fails), a bad option fails, statements from stdin go on
+# after an error and exit 0, and \timing prints "Time:".
+# shellcheck source=tests/shell/lib.sh disable=SC2016 # (eval of single-quoted checks is on purpose)
+source "$(dirname "$0")/lib.sh"
+
+# ---- -c '\ranks' on 1, 2, 3, 4 ranks
+for n in 1 2 3 4; do
+  run_capture "ranks_np$n" "$n" -c '\ranks'
+  [ "$RC" -eq 0 ] || { show "ranks_np$n"; fail "-c '\\ranks' on $n ranks exited $RC"; }
+  check_table "$TMP/ranks_np$n.out" "$n"
+  # the table and its footer, then one blank line: nothing else
+  lines=$(wc -l <"$TMP/ranks_np$n.out")
+  [ "$lines" -eq $((n + 4)) ] || { show "ranks_np$n"; fail "-c '\\ranks' on $n ranks printed $lines lines, expected $((n + 4))"; }
+  note "-c '\\ranks' on $n rank(s): ok"
+done
+
+# ---- --csv: exactly the header and one line per rank on stdout
+run_capture csv 4 --csv -c '\ranks'
+[ "$RC" -eq 0 ] || { show csv; fail "--csv -c '\\ranks' exited $RC"; }
+[ "$(head -n1 "$TMP/csv.out")" = "rank,host,pid,resident_mb" ] || { show csv; fail "--csv header is wrong"; }
+[ "$(wc -l <"$TMP/csv.out")" -eq 5 ] || { show csv; fail "--csv printed $(wc -l <"$TMP/csv.out") lines, expected 5"; }
+bad=$(tail -n +2 "$TMP/csv.out" | grep -cvE '^[0-9]+,[^,]+,[0-9]+,[0-9.]+$' || true)
+[ "$bad" -eq 0 ] || { show csv; fail "--csv has $bad malformed data line(s)"; }
+ranks=$(tail -n +2 "$TMP/csv.out" | cut -d, -f1 | sort -n | tr '\n' ' ')
+[ "$ranks" = "0 1 2 3 " ] || { show csv; fail "--csv ranks are \"$ranks\", expected 0 1 2 3"; }
+npids=$(tail -n +2 "$TMP/csv.out" | cut -d, -f3 | sort -u | wc -l)
+[ "$npids" -eq 4 ] || { show csv; fail "--csv shows $npids distinct pids, expected 4"; }
+note "--csv: ok"
+
+# ---- -c with an unknown meta-command
+run_capture badmeta 4 -c '\nosuchcommand'
+[ "$RC" -ne 0 ] || { show badmeta; fail "-c '\\nosuchcommand' exited 0"; }
+grep -q 'ERROR: invalid command \\nosuchcommand' "$TMP/badmeta.err" || { show badmeta; fail "no \"invalid command\" error on stderr"; }
+! grep -q ERROR "$TMP/badmeta.out" || { show badmeta; fail "the error went to stdout"; }
+note "-c unknown meta-command: exit $RC, ok"
+
+# ---- -c with SQL (not supported yet: any error will do, but it must be one)
+run_capture sql 4 -c 'select 1;'
+[ "$RC" -ne 0 ] || { show sql; fail "-c 'select 1;' exited 0"; }
+grep -q '^ERROR: ' "$TMP/sql.err" || { show sql; fail "-c 'select 1;' printed no ERROR on stderr"; }
+note "-c SQL: exit $RC, ok"
+
+# ---- -f FILE with two \ranks lines
+printf '\\ranks\n\\ranks\n' >"$TMP/two.sql"
+run_capture file 4 -f "$TMP/two.sql"
+[ "$RC" -eq 0 ] || { show file; fail "-f two.sql exited $RC"; }
+check_table "$TMP/file.out" 4 2
+note "-f FILE: ok"
+
+# ---- -f with a missing file
+run_capture nofile 4 -f "$TMP/does-not-exist.sql"
+[ "$RC" -ne 0 ] || { show nofile; fail "-f of a missing file exited 0"; }
+grep -q 'does-not-exist.sql' "$TMP/nofile.err" || { show nofile; fail "-f of a missing file: no message naming it on stderr"; }
+note "-f missing file: exit $RC, ok"
+
+# ---- a bad option
+run_capture bogus 4 --bogus
+[ "$RC" -ne 0 ] || { show bogus; fail "--bogus exited 0"; }
+grep -q -- '--bogus' "$TMP/bogus.err" || { show bogus; fail "--bogus: no message naming the option on stderr"; }
+note "bad option: exit $RC, ok"
+
+# ---- statements from stdin (no terminal): goes on after an error, exits 0
+RC=0
+printf '\\ranks\n\\raise 1 boom\n\\ranks\n' | run_shoal 4 >"$TMP/stdin.out" 2>"$TMP/stdin.err" || RC=$?
+[ "$RC" -eq 0 ] || { show stdin; fail "stdin session exited $RC, expected 0 (errors do not end it)"; }
+check_table "$TMP/stdin.out" 4 2
+grep -qF 'ERROR: boom (rank 1, SQLSTATE P0001)' "$TMP/stdin.err" || { show stdin; fail "stdin: no \"ERROR: boom (rank 1, ...)\" on stderr"; }
+note "stdin mode: ok"
+
+# ---- \timing on prints a Time: line after the next command
+run_capture timing 2 -c '\timing on
+\ranks'
+[ "$RC" -eq 0 ] || { show timing; fail "\\timing on + \\ranks exited $RC"; }
+grep -qx 'Timing is on.' "$TMP/timing.out" || { show timing; fail "no \"Timing is on.\""; }
+grep -qE '^Time: [0-9.]+ ms$' "$TMP/timing.out" || { show timing; fail "no \"Time: N ms\" line"; }
+check_table "$TMP/timing.out" 2
+note "\\timing: ok"
+
+note "PASS"
