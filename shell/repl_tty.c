@@ -234,7 +234,7 @@ static const char *history_path(char *buf, size_t size)
     return buf;
 }
 
-int shell_run_terminal(shoal_rt *rt, bool use_stdio)
+int shell_run_terminal(shoal_rt *rt, shoal_sql_session *sql, bool use_stdio)
 {
     FILE *in = stdin, *out = stdout, *err = stderr;
     if (!use_stdio) {
@@ -259,7 +259,7 @@ int shell_run_terminal(shoal_rt *rt, bool use_stdio)
     sigaction(SIGHUP, &sa, NULL);
 
     shell_session session;
-    shell_session_init(&session, rt, out, err, false);
+    shell_session_init(&session, rt, sql, out, err, false);
 
     HistEvent ev;
     History *hist = history_init();

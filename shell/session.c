@@ -1,8 +1,8 @@
-/* The session: splits input into meta-commands and SQL statements, runs them, times them,
- * and prints results and errors (see session.h). SQL arrives in the next issue; until then a
- * SQL statement is answered with a clear error. */
+/* The session: splits input into meta-commands and SQL statements, runs them (SQL through
+ * sql/execute.h), times them, and prints results and errors (see session.h). */
 #include "runtime/memory.h"
 #include "runtime/runtime.h"
+#include "shell/result_table.h"
 #include "shell/shell_internal.h"
 #include "sql/statement_split.h"
 
@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void shell_session_init(shell_session *s, shoal_rt *rt, FILE *out, FILE *err, bool csv)
+void shell_session_init(shell_session *s, shoal_rt *rt, shoal_sql_session *sql, FILE *out, FILE *err, bool csv)
 {
     memset(s, 0, sizeof *s);
     s->rt = rt;
+    s->sql = sql;
     s->out = out;
     s->err = err;
     s->csv = csv;
@@ -60,20 +61,90 @@ static bool run_timed(shell_session *s, bool (*fn)(shell_session *, const char *
     return ok;
 }
 
+/* ---- printing a statement's results ---- */
+
+typedef struct printer {
+    shell_session *session;
+    result_table table;
+    bool has_table;
+} printer;
+
+static void print_columns(void *arg, int count, char *const *names, const shoal_type *types)
+{
+    printer *p = arg;
+    bool *right = shoal_xcalloc((size_t)count + 1, sizeof(bool));
+    for (int i = 0; i < count; i++) right[i] = shoal_type_is_numeric(types[i]);
+    if (p->has_table) result_table_free(&p->table);
+    result_table_init(&p->table, count, (const char *const *)names, right);
+    p->has_table = true;
+    free(right);
+}
+
+static void print_batch(void *arg, const shoal_batch *b)
+{
+    printer *p = arg;
+    int nc = b->column_count;
+    char **cells = shoal_xcalloc((size_t)nc + 1, sizeof(char *));
+    char *buf = shoal_xmalloc((size_t)nc * 128 + 1);
+    for (uint32_t i = 0; i < shoal_batch_rows(b); i++) {
+        uint32_t r = shoal_batch_row(b, i);
+        for (int c = 0; c < nc; c++) {
+            const shoal_vector *v = &b->columns[c];
+            if (shoal_vector_is_null(v, r)) {
+                cells[c] = NULL;
+            } else if (shoal_type_is_string(v->type)) {
+                shoal_string str = ((const shoal_string *)v->data)[r];
+                cells[c] = shoal_xmalloc(str.len + 1);
+                memcpy(cells[c], str.ptr, str.len);
+                cells[c][str.len] = '\0';
+            } else {
+                cells[c] = buf + (size_t)c * 128;
+                shoal_vector_format(v, r, cells[c], 128);
+            }
+        }
+        result_table_add_row(&p->table, (const char *const *)cells);
+        for (int c = 0; c < nc; c++)
+            if (cells[c] && shoal_type_is_string(b->columns[c].type)) free(cells[c]);
+    }
+    free(buf);
+    free(cells);
+}
+
+static void print_status(void *arg, const char *tag)
+{
+    printer *p = arg;
+    shell_session *s = p->session;
+    if (p->has_table) {
+        result_table_print(&p->table, s->out, s->csv);
+        result_table_free(&p->table);
+        p->has_table = false;
+        return;
+    }
+    FILE *f = s->csv ? s->err : s->out;
+    fprintf(f, "%s\n", tag);
+    fflush(f);
+}
+
+static void print_notice(void *arg, const char *text)
+{
+    printer *p = arg;
+    fprintf(p->session->err, "NOTICE: %s\n", text);
+    fflush(p->session->err);
+}
+
 static bool run_sql(shell_session *s, const char *sql)
 {
-    /* The SQL front end (parser, planner, executor) is the next issue's work. */
-    char word[32];
-    size_t n = 0;
-    while (isspace((unsigned char)*sql)) sql++;
-    while (n + 1 < sizeof word && (isalnum((unsigned char)sql[n]) || sql[n] == '_')) {
-        word[n] = (char)toupper((unsigned char)sql[n]);
-        n++;
+    if (s->sql == NULL) {
+        shell_report_error(s, "SQL is unavailable in this session (the data directory could not be opened)");
+        return false;
     }
-    word[n] = '\0';
-    shell_report_error(s, "SQL statements are not supported yet (got %s%s); this build answers "
-                          "meta-commands only, see \\?", n ? word : "\"", n ? " ..." : "\"");
-    return false;
+    printer p = {.session = s};
+    shoal_result_sink sink = {&p, print_columns, print_batch, print_status, print_notice};
+    shoal_error err;
+    bool ok = shoal_sql_execute(s->sql, sql, strlen(sql), &sink, &err);
+    if (p.has_table) result_table_free(&p.table);
+    if (!ok) shell_report_shoal_error(s, &err);
+    return ok;
 }
 
 bool shell_statement_pending(const shell_session *s) { return s->statement_len > 0; }

@@ -6,12 +6,14 @@
 #define SHOAL_SHELL_SESSION_H
 
 #include "runtime/runtime.h"
+#include "sql/execute.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 
 typedef struct shell_session {
     shoal_rt *rt;
+    shoal_sql_session *sql; /* the catalog and statement execution (NULL: SQL unavailable) */
     FILE *out;         /* results */
     FILE *err;         /* errors, notices, and timings in --csv mode */
     bool csv;
@@ -23,7 +25,7 @@ typedef struct shell_session {
     size_t statement_len, statement_cap;
 } shell_session;
 
-void shell_session_init(shell_session *s, shoal_rt *rt, FILE *out, FILE *err, bool csv);
+void shell_session_init(shell_session *s, shoal_rt *rt, shoal_sql_session *sql, FILE *out, FILE *err, bool csv);
 void shell_session_free(shell_session *s);
 /* Feeds one input line (without its newline). Runs the meta-command on it, or each SQL
  * statement the line completes. Returns false when the session should end (\q, or an error

@@ -12,7 +12,7 @@ void shell_report_shoal_error(shell_session *s, const shoal_error *err);
 bool shell_run_meta_command(shell_session *s, const char *line);
 
 /* The interactive REPL on a terminal (repl_tty.c). Returns the exit status. */
-int shell_run_terminal(shoal_rt *rt, bool use_stdio);
+int shell_run_terminal(shoal_rt *rt, shoal_sql_session *sql, bool use_stdio);
 /* Whether rank 0 should run the line editor: stdin is a terminal, or stdin is mpirun's pipe
  * while mpirun itself reads the terminal in the foreground. */
 bool shell_terminal_available(bool *use_stdio);

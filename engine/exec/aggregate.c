@@ -1,5 +1,6 @@
 /* Hash aggregation (see aggregate.h for the modes, state layout and design). */
 #include "engine/exec/aggregate.h"
+#include "engine/exec/kernels.h"
 #include "runtime/log.h"
 #include "runtime/memory.h"
 
@@ -33,75 +34,6 @@ struct shoal_hash_agg {
     uint32_t *row_group;
     uint32_t scratch_cap;
 };
-
-/* ---- hashing of one key value (a 64-bit mix; strings by bytes) ---- */
-
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-}
-
-static uint64_t hash_bytes(const char *p, uint32_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    uint32_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = mix64(h ^ w) * 0x9e3779b97f4a7c15ull;
-    }
-    uint64_t tail = 0;
-    memcpy(&tail, p + i, n - i);
-    return mix64(h ^ tail);
-}
-
-static void hash_key_column(const shoal_vector *v, const shoal_batch *in, uint32_t rows, uint64_t *h, bool first)
-{
-    shoal_physical phys = shoal_type_physical(v->type);
-    for (uint32_t i = 0; i < rows; i++) {
-        uint32_t r = shoal_batch_row(in, i);
-        uint64_t x;
-        if (shoal_vector_is_null(v, r)) {
-            x = 0x5bd1e995ull;
-        } else {
-            switch (phys) {
-            case SHOAL_PHYS_STRING: {
-                shoal_string s = ((const shoal_string *)v->data)[r];
-                x = hash_bytes(s.ptr, s.len);
-                break;
-            }
-            case SHOAL_PHYS_I128: {
-                shoal_int128 w = ((const shoal_int128 *)v->data)[r];
-                x = mix64((uint64_t)w ^ mix64((uint64_t)(w >> 64)));
-                break;
-            }
-            case SHOAL_PHYS_F64: {
-                double d = ((const double *)v->data)[r];
-                if (d == 0) d = 0; /* -0.0 and 0.0 are one group */
-                memcpy(&x, &d, 8);
-                x = mix64(x);
-                break;
-            }
-            case SHOAL_PHYS_F32: {
-                double d = ((const float *)v->data)[r];
-                if (d == 0) d = 0;
-                memcpy(&x, &d, 8);
-                x = mix64(x);
-                break;
-            }
-            default:
-                x = mix64((uint64_t)shoal_vector_get_i64(v, r));
-                break;
-            }
-        }
-        h[i] = first ? x : mix64(h[i] * 31 + x);
-    }
-}
 
 /* ---- types ---- */
 
@@ -281,7 +213,7 @@ static void assign_groups(shoal_hash_agg *h, const shoal_batch *in, uint32_t row
         return;
     }
     for (int k = 0; k < h->key_count; k++)
-        hash_key_column(&in->columns[h->key_columns[k]], in, rows, h->row_hash, k == 0);
+        kernel_hash_vector(&in->columns[h->key_columns[k]], in->sel, rows, h->row_hash, k > 0);
     for (uint32_t i = 0; i < rows; i++) {
         uint32_t r = shoal_batch_row(in, i);
         uint64_t hv = h->row_hash[i];

@@ -234,6 +234,6 @@ void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size)
     default:
         break;
     }
-    snprintf(buf + used, size - used, "%*s%s%s\n", depth * 2, depth ? "->  " : "", shoal_plan_kind_name(p->kind), detail);
+    snprintf(buf + used, size - used, "%*s%s%s%s\n", depth * 2, "", depth ? "->  " : "", shoal_plan_kind_name(p->kind), detail);
     if (p->child) shoal_plan_explain(p->child, depth + 1, buf, size);
 }

@@ -132,7 +132,7 @@ typedef struct tpch_gen tpch_gen;
 
 /* Opens a generator for chunk k of n (1 <= k <= n; 1 of 1 is the whole table) of one table.
  * Returns NULL with a message in err on bad arguments or out of memory. The first open in a
- * process builds the shared text pool (300 MiB, about a second). */
+ * process builds the shared text pool (300 MiB, about half a second). */
 tpch_gen *tpch_gen_open(tpch_table table, double sf, int chunk_k, int chunk_n,
                         char *err, size_t err_size);
 

@@ -3,9 +3,9 @@
  * and builds a weight -> entry lookup for each list so a weighted pick is one array read. */
 #include "engine/tpch/tpch_dists.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +20,10 @@ typedef struct parsed_dist {
 enum { MAX_PARSED_DISTS = 64 };
 
 static tpch_dists the_dists;
+/* All entry texts, NUL-terminated, one after another, followed by TPCH_DIST_TEXT_SLACK zero
+ * bytes so that fixed-size copies of any text stay inside the allocation. */
+static char *text_arena;
+static size_t text_arena_used, text_arena_size;
 static bool the_dists_ok;
 static pthread_once_t the_dists_once = PTHREAD_ONCE_INIT;
 
@@ -53,12 +57,15 @@ static bool add_entry(tpch_dist *d, int *capacity, const char *token, long weigh
         d->entries = grown;
         *capacity = new_capacity;
     }
-    char *copy = strdup(token);
-    if (!copy)
+    size_t len = strlen(token);
+    if (text_arena_used + len + 1 + TPCH_DIST_TEXT_SLACK > text_arena_size)
         return false;
+    char *copy = text_arena + text_arena_used;
+    memcpy(copy, token, len + 1);
+    text_arena_used += len + 1;
     int32_t previous = d->count ? d->entries[d->count - 1].cumulative_weight : 0;
     d->entries[d->count].text = copy;
-    d->entries[d->count].len = (uint32_t)strlen(copy);
+    d->entries[d->count].len = (uint32_t)len;
     d->entries[d->count].cumulative_weight = previous + (int32_t)weight;
     d->count++;
     return true;
@@ -146,9 +153,48 @@ static bool take(parsed_dist *parsed, int n, const char *name, tpch_dist *target
     return false;
 }
 
+/* Turns the phrase forms of d (e.g. "J, J N") into token lists over the word lists. */
+static bool parse_forms(tpch_dist *d, const tpch_dists *all, tpch_phrase_form **out)
+{
+    tpch_phrase_form *forms = calloc((size_t)d->count, sizeof *forms);
+    if (!forms)
+        return false;
+    for (int f = 0; f < d->count; f++) {
+        const char *c = d->entries[f].text;
+        for (;;) {
+            while (*c == ' ')
+                c++;
+            if (*c == '\0')
+                break;
+            if (forms[f].count == TPCH_MAX_FORM_TOKENS)
+                return false;
+            tpch_form_token *t = &forms[f].tokens[forms[f].count++];
+            switch (*c) {
+            case 'A': t->words = &all->articles; break;
+            case 'J': t->words = &all->adjectives; break;
+            case 'D': t->words = &all->adverbs; break;
+            case 'N': t->words = &all->nouns; break;
+            case 'V': t->words = &all->verbs; break;
+            case 'X': t->words = &all->auxiliaries; break;
+            default: return false;
+            }
+            c++;
+            t->punctuation = (*c != '\0' && *c != ' ') ? *c : 0;
+            while (*c != '\0' && *c != ' ')
+                c++;
+        }
+    }
+    *out = forms;
+    return true;
+}
+
 static void load_dists(void)
 {
     static parsed_dist parsed[MAX_PARSED_DISTS];
+    text_arena_size = tpch_dists_dss_size + TPCH_DIST_TEXT_SLACK + 1;
+    text_arena = calloc(1, text_arena_size);
+    if (!text_arena)
+        return;
     int n = parse_all(parsed, MAX_PARSED_DISTS);
     if (n < 0)
         return;
@@ -172,6 +218,8 @@ static void load_dists(void)
                                  &d->noun_phrases, &d->verb_phrases};
     for (size_t i = 0; ok && i < sizeof picked / sizeof picked[0]; i++)
         ok = picked[i]->entry_of_weight != NULL;
+    ok = ok && parse_forms(&d->noun_phrases, d, &d->noun_phrase_forms) &&
+         parse_forms(&d->verb_phrases, d, &d->verb_phrase_forms);
     the_dists_ok = ok;
 }
 

@@ -22,6 +22,22 @@ typedef struct tpch_dist {
                                   NULL when weights are not all positive (nations) */
 } tpch_dist;
 
+/* Entry texts can be read TPCH_DIST_TEXT_SLACK bytes past their start (fixed-size copies). */
+#define TPCH_DIST_TEXT_SLACK 32
+
+/* A noun or verb phrase form such as "J, J N", parsed: per token the word list to pick from
+ * and the punctuation that follows the word (0 for none). */
+#define TPCH_MAX_FORM_TOKENS 4
+typedef struct tpch_form_token {
+    const struct tpch_dist *words;
+    char punctuation;
+} tpch_form_token;
+
+typedef struct tpch_phrase_form {
+    int count;
+    tpch_form_token tokens[TPCH_MAX_FORM_TOKENS];
+} tpch_phrase_form;
+
 typedef struct tpch_dists {
     tpch_dist containers;    /* p_cntr */
     tpch_dist colors;        /* colors: part names */
@@ -36,6 +52,8 @@ typedef struct tpch_dists {
     /* the comment grammar */
     tpch_dist nouns, verbs, adjectives, adverbs, auxiliaries, terminators, articles,
         prepositions, grammar, noun_phrases, verb_phrases;
+    tpch_phrase_form *noun_phrase_forms; /* parallel to noun_phrases.entries */
+    tpch_phrase_form *verb_phrase_forms; /* parallel to verb_phrases.entries */
 } tpch_dists;
 
 /* The distributions, parsed on first use (thread-safe); NULL only if out of memory. */

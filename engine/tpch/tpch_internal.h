@@ -37,7 +37,6 @@ static inline int64_t tpch_scale_rows(const tpch_scale *sc, tpch_table t)
 #define TPCH_EPOCH_DAYS_1992 8035
 #define TPCH_ORDERDATE_SPAN 2406         /* order dates are days 0 .. 2405 */
 #define TPCH_CURRENT_DATE_DAY 1263       /* 1995-06-17, dbgen's CURRENTDATE, as a day number */
-#define TPCH_DATE_DAYS 2557              /* 1992-01-01 .. 1998-12-31 */
 
 /* Comment lengths: dbgen draws [avg * 0.4, avg * 1.6] (truncated) for each average. */
 #define TPCH_P_COMMENT_MIN 5

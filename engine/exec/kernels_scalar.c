@@ -1,0 +1,168 @@
+/* Scalar kernels: arithmetic (checked for overflow and division by zero) and comparisons of two
+ * vectors over the selected rows, stamped per physical type from one macro per family
+ * (MonetDB gdk_calc style): a switch on the operator once per batch, then a tight loop, with
+ * a dense loop (no selection vector) the compiler can vectorize. */
+#include "engine/exec/kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The selected rows; the body sees the row number `r`. */
+#define ROWS(sel, n, r, ...)                                                                            \
+    do {                                                                                                \
+        if (sel) {                                                                                      \
+            for (uint32_t i_ = 0; i_ < (n); i_++) {                                                     \
+                uint32_t r = (sel)[i_];                                                                 \
+                __VA_ARGS__;                                                                            \
+            }                                                                                           \
+        } else {                                                                                        \
+            for (uint32_t r = 0; r < (n); r++) { __VA_ARGS__; }                                         \
+        }                                                                                               \
+    } while (0)
+/* The selected rows that are not NULL in `valid`. */
+#define VALID_ROWS(sel, n, valid, r, ...)                                                               \
+    do {                                                                                                \
+        if (valid) ROWS(sel, n, r, if (shoal_bit_is_set(valid, r)) { __VA_ARGS__; });                   \
+        else ROWS(sel, n, r, __VA_ARGS__);                                                              \
+    } while (0)
+
+#define I128_MAX ((shoal_int128)(((unsigned __int128)1 << 127) - 1))
+#define I128_MIN (-I128_MAX - 1)
+
+/* ---- integer arithmetic (also scaled decimals) ---- */
+#define DEFINE_INT_ARITH(T, SUF, TMIN)                                                                  \
+    shoal_kernel_status kernel_arith_##SUF(shoal_kernel_arith op, const T *restrict a, const T *restrict b, \
+                                           T *restrict o, const uint32_t *sel, uint32_t n,              \
+                                           const uint64_t *restrict valid)                              \
+    {                                                                                                   \
+        bool ovf = false;                                                                               \
+        switch (op) {                                                                                   \
+        case SHOAL_KARITH_ADD: VALID_ROWS(sel, n, valid, r, ovf |= __builtin_add_overflow(a[r], b[r], &o[r])); break; \
+        case SHOAL_KARITH_SUB: VALID_ROWS(sel, n, valid, r, ovf |= __builtin_sub_overflow(a[r], b[r], &o[r])); break; \
+        case SHOAL_KARITH_MUL: VALID_ROWS(sel, n, valid, r, ovf |= __builtin_mul_overflow(a[r], b[r], &o[r])); break; \
+        case SHOAL_KARITH_DIV:                                                                          \
+            VALID_ROWS(sel, n, valid, r, {                                                              \
+                if (b[r] == 0) return SHOAL_KSTATUS_DIV_ZERO;                                           \
+                if (a[r] == (TMIN) && b[r] == -1) return SHOAL_KSTATUS_OVERFLOW;                        \
+                o[r] = (T)(a[r] / b[r]);                                                                \
+            });                                                                                         \
+            break;                                                                                      \
+        case SHOAL_KARITH_MOD:                                                                          \
+            VALID_ROWS(sel, n, valid, r, {                                                              \
+                if (b[r] == 0) return SHOAL_KSTATUS_DIV_ZERO;                                           \
+                o[r] = b[r] == -1 ? 0 : (T)(a[r] % b[r]);                                               \
+            });                                                                                         \
+            break;                                                                                      \
+        }                                                                                               \
+        return ovf ? SHOAL_KSTATUS_OVERFLOW : SHOAL_KSTATUS_OK;                                         \
+    }                                                                                                   \
+    shoal_kernel_status kernel_neg_##SUF(const T *restrict a, T *restrict o, const uint32_t *sel, uint32_t n, \
+                                         const uint64_t *restrict valid)                                \
+    {                                                                                                   \
+        bool ovf = false;                                                                               \
+        VALID_ROWS(sel, n, valid, r, ovf |= __builtin_sub_overflow((T)0, a[r], &o[r]));                 \
+        return ovf ? SHOAL_KSTATUS_OVERFLOW : SHOAL_KSTATUS_OK;                                         \
+    }                                                                                                   \
+    shoal_kernel_status kernel_abs_##SUF(const T *restrict a, T *restrict o, const uint32_t *sel, uint32_t n, \
+                                         const uint64_t *restrict valid)                                \
+    {                                                                                                   \
+        bool ovf = false;                                                                               \
+        VALID_ROWS(sel, n, valid, r, {                                                                  \
+            if (a[r] < 0) ovf |= __builtin_sub_overflow((T)0, a[r], &o[r]);                             \
+            else o[r] = a[r];                                                                           \
+        });                                                                                             \
+        return ovf ? SHOAL_KSTATUS_OVERFLOW : SHOAL_KSTATUS_OK;                                         \
+    }
+DEFINE_INT_ARITH(int16_t, i16, INT16_MIN)
+DEFINE_INT_ARITH(int32_t, i32, INT32_MIN)
+DEFINE_INT_ARITH(int64_t, i64, INT64_MIN)
+DEFINE_INT_ARITH(shoal_int128, i128, I128_MIN)
+
+/* ---- floating point: IEEE results, only division by zero is an error (as PostgreSQL) ---- */
+#define DEFINE_FLOAT_ARITH(T, SUF, FMOD)                                                                \
+    shoal_kernel_status kernel_arith_##SUF(shoal_kernel_arith op, const T *restrict a, const T *restrict b, \
+                                           T *restrict o, const uint32_t *sel, uint32_t n,              \
+                                           const uint64_t *restrict valid)                              \
+    {                                                                                                   \
+        switch (op) {                                                                                   \
+        case SHOAL_KARITH_ADD: ROWS(sel, n, r, o[r] = a[r] + b[r]); break;                              \
+        case SHOAL_KARITH_SUB: ROWS(sel, n, r, o[r] = a[r] - b[r]); break;                              \
+        case SHOAL_KARITH_MUL: ROWS(sel, n, r, o[r] = a[r] * b[r]); break;                              \
+        case SHOAL_KARITH_DIV:                                                                          \
+            VALID_ROWS(sel, n, valid, r, {                                                              \
+                if (b[r] == 0) return SHOAL_KSTATUS_DIV_ZERO;                                           \
+                o[r] = a[r] / b[r];                                                                     \
+            });                                                                                         \
+            break;                                                                                      \
+        case SHOAL_KARITH_MOD:                                                                          \
+            VALID_ROWS(sel, n, valid, r, {                                                              \
+                if (b[r] == 0) return SHOAL_KSTATUS_DIV_ZERO;                                           \
+                o[r] = FMOD(a[r], b[r]);                                                                \
+            });                                                                                         \
+            break;                                                                                      \
+        }                                                                                               \
+        return SHOAL_KSTATUS_OK;                                                                        \
+    }                                                                                                   \
+    shoal_kernel_status kernel_neg_##SUF(const T *restrict a, T *restrict o, const uint32_t *sel, uint32_t n, \
+                                         const uint64_t *restrict valid)                                \
+    {                                                                                                   \
+        (void)valid;                                                                                    \
+        ROWS(sel, n, r, o[r] = -a[r]);                                                                  \
+        return SHOAL_KSTATUS_OK;                                                                        \
+    }                                                                                                   \
+    shoal_kernel_status kernel_abs_##SUF(const T *restrict a, T *restrict o, const uint32_t *sel, uint32_t n, \
+                                         const uint64_t *restrict valid)                                \
+    {                                                                                                   \
+        (void)valid;                                                                                    \
+        ROWS(sel, n, r, o[r] = a[r] < 0 ? -a[r] : a[r]);                                                \
+        return SHOAL_KSTATUS_OK;                                                                        \
+    }
+DEFINE_FLOAT_ARITH(float, f32, fmodf)
+DEFINE_FLOAT_ARITH(double, f64, fmod)
+
+/* ---- comparisons ---- */
+#define DEFINE_CMP(T, SUF, LT, EQ)                                                                      \
+    void kernel_cmp_##SUF(shoal_kernel_cmp op, const T *restrict a, const T *restrict b, uint8_t *restrict o, \
+                          const uint32_t *sel, uint32_t n)                                              \
+    {                                                                                                   \
+        switch (op) {                                                                                   \
+        case SHOAL_KCMP_EQ: ROWS(sel, n, r, o[r] = (uint8_t)(EQ(a[r], b[r]))); break;                   \
+        case SHOAL_KCMP_NE: ROWS(sel, n, r, o[r] = (uint8_t)!(EQ(a[r], b[r]))); break;                  \
+        case SHOAL_KCMP_LT: ROWS(sel, n, r, o[r] = (uint8_t)(LT(a[r], b[r]))); break;                   \
+        case SHOAL_KCMP_LE: ROWS(sel, n, r, o[r] = (uint8_t)(LT(a[r], b[r]) || EQ(a[r], b[r]))); break; \
+        case SHOAL_KCMP_GT: ROWS(sel, n, r, o[r] = (uint8_t)(LT(b[r], a[r]))); break;                   \
+        case SHOAL_KCMP_GE: ROWS(sel, n, r, o[r] = (uint8_t)(LT(b[r], a[r]) || EQ(a[r], b[r]))); break; \
+        default: break;                                                                                 \
+        }                                                                                               \
+    }
+#define NUM_LT(x, y) ((x) < (y))
+#define NUM_EQ(x, y) ((x) == (y))
+DEFINE_CMP(uint8_t, u8, NUM_LT, NUM_EQ)
+DEFINE_CMP(int16_t, i16, NUM_LT, NUM_EQ)
+DEFINE_CMP(int32_t, i32, NUM_LT, NUM_EQ)
+DEFINE_CMP(int64_t, i64, NUM_LT, NUM_EQ)
+DEFINE_CMP(shoal_int128, i128, NUM_LT, NUM_EQ)
+DEFINE_CMP(float, f32, NUM_LT, NUM_EQ)
+DEFINE_CMP(double, f64, NUM_LT, NUM_EQ)
+
+int shoal_string_compare(shoal_string a, shoal_string b)
+{
+    uint32_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    if (c) return c;
+    return a.len < b.len ? -1 : a.len > b.len;
+}
+#define STR_EQ(x, y) ((x).len == (y).len && ((x).len == 0 || memcmp((x).ptr, (y).ptr, (x).len) == 0))
+void kernel_cmp_string(shoal_kernel_cmp op, const shoal_string *restrict a, const shoal_string *restrict b,
+                       uint8_t *restrict o, const uint32_t *sel, uint32_t n, const uint64_t *restrict valid)
+{
+    switch (op) {
+    case SHOAL_KCMP_EQ: VALID_ROWS(sel, n, valid, r, o[r] = (uint8_t)STR_EQ(a[r], b[r])); break;
+    case SHOAL_KCMP_NE: VALID_ROWS(sel, n, valid, r, o[r] = (uint8_t)!STR_EQ(a[r], b[r])); break;
+    case SHOAL_KCMP_LT: VALID_ROWS(sel, n, valid, r, o[r] = shoal_string_compare(a[r], b[r]) < 0); break;
+    case SHOAL_KCMP_LE: VALID_ROWS(sel, n, valid, r, o[r] = shoal_string_compare(a[r], b[r]) <= 0); break;
+    case SHOAL_KCMP_GT: VALID_ROWS(sel, n, valid, r, o[r] = shoal_string_compare(a[r], b[r]) > 0); break;
+    case SHOAL_KCMP_GE: VALID_ROWS(sel, n, valid, r, o[r] = shoal_string_compare(a[r], b[r]) >= 0); break;
+    default: break;
+    }
+}

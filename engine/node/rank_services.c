@@ -1,0 +1,61 @@
+/* Rank start-up and per-rank services (see rank_services.h). */
+#include "engine/node/rank_services.h"
+#include "engine/exec/query_dispatch.h"
+#include "engine/exec/scan_storage.h"
+#include "engine/load/load.h"
+#include "engine/storage/table_store.h"
+#include "runtime/system_actor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char g_rank_dir[4096];
+
+const char *shoal_rank_dir(void) { return g_rank_dir; }
+
+static bool make_dirs(const char *path, shoal_error *err)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) goto fail;
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST) goto fail;
+    return true;
+fail:
+    shoal_error_set(err, -1, "58030", "cannot create the data directory %s: %s", buf, strerror(errno));
+    return false;
+}
+
+static void drop_table(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *arg)
+{
+    (void)arg;
+    uint64_t id = 0;
+    shoal_error err;
+    if (msg->hdr.length != sizeof id) {
+        shoal_raise_error(rt, system, msg->hdr.src, msg->hdr.query_id, SHOAL_SQLSTATE_INTERNAL, "malformed drop request");
+        return;
+    }
+    memcpy(&id, msg->payload, sizeof id);
+    if (!shoal_table_drop(g_rank_dir, id, &err)) {
+        shoal_raise_error(rt, system, msg->hdr.src, msg->hdr.query_id, err.sqlstate, "%s", err.message);
+        return;
+    }
+    shoal_send_payload(rt, system, msg->hdr.src, SHOAL_MSG_DONE, msg->hdr.query_id, NULL, 0);
+}
+
+bool shoal_rank_services_start(shoal_rt *rt, const char *data_dir, shoal_error *err)
+{
+    snprintf(g_rank_dir, sizeof g_rank_dir, "%s/rank-%d", data_dir, shoal_rt_rank(rt));
+    if (!make_dirs(g_rank_dir, err)) return false;
+    if (!shoal_storage_recover_rank(g_rank_dir, err)) return false;
+    shoal_query_service_start(rt, shoal_open_storage_scan, g_rank_dir);
+    shoal_system_register(rt, SHOAL_MSG_DROP_TABLE, drop_table, NULL);
+    shoal_load_service_start(rt, g_rank_dir);
+    return true;
+}

@@ -1,0 +1,876 @@
+/* Expression binding: names, types, casts, constant folding (see binder.h). */
+#include "sql/binder.h"
+#include "engine/exec/expr.h"
+#include "runtime/memory.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void shoal_binder_init(shoal_binder *b, shoal_arena *arena, const char *sql, shoal_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->arena = arena;
+    b->sql = sql;
+    b->err = err;
+}
+
+void *shoal_bind_error(shoal_binder *b, shoal_location loc, const char *sqlstate, const char *fmt, ...)
+{
+    if (b->failed) return NULL;
+    b->failed = true;
+    if (b->quiet) return NULL;
+    char text[SHOAL_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (loc.line > 0) shoal_error_set(b->err, -1, sqlstate, "%s (line %d, column %d)", text, loc.line, loc.column);
+    else shoal_error_set(b->err, -1, sqlstate, "%s", text);
+    return NULL;
+}
+
+shoal_type shoal_bind_type(const shoal_ast_type_name *t)
+{
+    switch (t->kind) {
+    case SHOAL_AST_TYPE_SMALLINT: return shoal_type_make(SHOAL_TYPE_SMALLINT);
+    case SHOAL_AST_TYPE_INTEGER: return shoal_type_make(SHOAL_TYPE_INTEGER);
+    case SHOAL_AST_TYPE_BIGINT: return shoal_type_make(SHOAL_TYPE_BIGINT);
+    case SHOAL_AST_TYPE_DECIMAL: return shoal_type_decimal(t->precision, t->scale);
+    case SHOAL_AST_TYPE_REAL: return shoal_type_make(SHOAL_TYPE_REAL);
+    case SHOAL_AST_TYPE_DOUBLE: return shoal_type_make(SHOAL_TYPE_DOUBLE);
+    case SHOAL_AST_TYPE_BOOLEAN: return shoal_type_make(SHOAL_TYPE_BOOLEAN);
+    case SHOAL_AST_TYPE_CHAR: return shoal_type_string(SHOAL_TYPE_CHAR, (uint32_t)t->length);
+    case SHOAL_AST_TYPE_VARCHAR: return shoal_type_string(SHOAL_TYPE_VARCHAR, (uint32_t)t->length);
+    case SHOAL_AST_TYPE_DATE: return shoal_type_make(SHOAL_TYPE_DATE);
+    case SHOAL_AST_TYPE_TIMESTAMP: return shoal_type_make(SHOAL_TYPE_TIMESTAMP);
+    }
+    return shoal_type_make(SHOAL_TYPE_INVALID);
+}
+
+static const char *type_text(shoal_type t, char *buf)
+{
+    shoal_type_name(t, buf, 48);
+    return buf;
+}
+
+/* ---- constants and folding ---- */
+
+static shoal_expr *const_of(shoal_binder *b, shoal_type t, bool is_null)
+{
+    shoal_value v;
+    memset(&v, 0, sizeof v);
+    v.type = t;
+    v.is_null = is_null;
+    return shoal_expr_const(b->arena, v);
+}
+
+static bool is_const(const shoal_expr *e) { return e->kind == SHOAL_EXPR_CONST; }
+static bool is_null_const(const shoal_expr *e) { return is_const(e) && e->constant.is_null; }
+
+/* Evaluates a node whose arguments are all constants once, on a one-row batch, and returns
+ * the constant; on an evaluation error (say 1/0) keeps the node, so the error surfaces at
+ * run time as SQL wants, only if the row is ever evaluated. */
+static shoal_expr *fold(shoal_binder *b, shoal_expr *e)
+{
+    for (int i = 0; i < e->arg_count; i++)
+        if (!is_const(e->args[i])) return e;
+    if (e->type.id == SHOAL_TYPE_INVALID) return e;
+    shoal_batch in;
+    shoal_batch_init(&in, 0, NULL, 1);
+    in.count = 1;
+    shoal_vector out;
+    shoal_vector_init(&out, e->type, 1);
+    shoal_expr_state *st = shoal_expr_state_create(e);
+    shoal_eval_error err = {0};
+    shoal_expr *result = e;
+    if (shoal_expr_eval(st, &in, &out, &err)) {
+        shoal_value v;
+        memset(&v, 0, sizeof v);
+        v.type = e->type;
+        v.is_null = shoal_vector_is_null(&out, 0);
+        if (!v.is_null) {
+            switch (shoal_type_physical(e->type)) {
+            case SHOAL_PHYS_STRING: {
+                shoal_string s = ((shoal_string *)out.data)[0];
+                char *copy = shoal_arena_alloc(b->arena, s.len + 1);
+                memcpy(copy, s.ptr, s.len);
+                copy[s.len] = '\0';
+                v.v.str = (shoal_string){copy, s.len};
+                break;
+            }
+            case SHOAL_PHYS_I128: v.v.i128 = ((shoal_int128 *)out.data)[0]; break;
+            case SHOAL_PHYS_F32:
+            case SHOAL_PHYS_F64: v.v.f64 = shoal_vector_get_f64(&out, 0); break;
+            default: v.v.i64 = shoal_vector_get_i64(&out, 0); break;
+            }
+        }
+        result = shoal_expr_const(b->arena, v);
+    }
+    shoal_expr_state_free(st);
+    shoal_vector_free(&out);
+    shoal_batch_free(&in);
+    return result;
+}
+
+shoal_expr *shoal_bind_cast(shoal_binder *b, shoal_expr *e, shoal_type t)
+{
+    if (e == NULL) return NULL;
+    if (shoal_type_equal(e->type, t)) return e;
+    if (is_null_const(e)) return const_of(b, t, true);
+    /* a decimal whose precision alone differs keeps its values: only the physical width matters */
+    if (e->type.id == SHOAL_TYPE_DECIMAL && t.id == SHOAL_TYPE_DECIMAL && e->type.scale == t.scale &&
+        shoal_type_physical(e->type) == shoal_type_physical(t) && e->kind != SHOAL_EXPR_CONST)
+        return e;
+    shoal_expr *args[1] = {e};
+    return fold(b, shoal_expr_node(b->arena, SHOAL_EXPR_CAST, t, 1, args));
+}
+
+/* ---- numeric types ---- */
+
+static bool is_integer(shoal_type t)
+{
+    return t.id == SHOAL_TYPE_SMALLINT || t.id == SHOAL_TYPE_INTEGER || t.id == SHOAL_TYPE_BIGINT;
+}
+static bool is_float(shoal_type t) { return t.id == SHOAL_TYPE_REAL || t.id == SHOAL_TYPE_DOUBLE; }
+static bool is_numeric(shoal_type t) { return shoal_type_is_numeric(t); }
+static bool is_temporal(shoal_type t) { return t.id == SHOAL_TYPE_DATE || t.id == SHOAL_TYPE_TIMESTAMP; }
+
+/* An integer seen as a decimal. */
+static shoal_type as_decimal(shoal_type t)
+{
+    switch ((shoal_type_id)t.id) {
+    case SHOAL_TYPE_SMALLINT: return shoal_type_decimal(5, 0);
+    case SHOAL_TYPE_INTEGER: return shoal_type_decimal(10, 0);
+    case SHOAL_TYPE_BIGINT: return shoal_type_decimal(19, 0);
+    default: return t;
+    }
+}
+
+static int cap38(int p) { return p > 38 ? 38 : p; }
+
+/* The type both operands of a comparison (or CASE branches, IN items) convert to. */
+static bool common_type(shoal_type a, shoal_type b, shoal_type *out)
+{
+    if (shoal_type_equal(a, b)) { *out = a; return true; }
+    if (a.id == SHOAL_TYPE_INVALID) { *out = b; return true; } /* untyped NULL */
+    if (b.id == SHOAL_TYPE_INVALID) { *out = a; return true; }
+    if (is_numeric(a) && is_numeric(b)) {
+        if (is_float(a) || is_float(b)) { *out = shoal_type_make(SHOAL_TYPE_DOUBLE); return true; }
+        if (is_integer(a) && is_integer(b)) { *out = a.id > b.id ? a : b; return true; }
+        shoal_type x = as_decimal(a), y = as_decimal(b);
+        int s = x.scale > y.scale ? x.scale : y.scale;
+        int ip = (x.precision - x.scale) > (y.precision - y.scale) ? x.precision - x.scale : y.precision - y.scale;
+        *out = shoal_type_decimal(cap38(ip + s), s);
+        return true;
+    }
+    if (shoal_type_is_string(a) && shoal_type_is_string(b)) {
+        *out = shoal_type_string(SHOAL_TYPE_VARCHAR, a.length > b.length ? a.length : b.length);
+        return true;
+    }
+    if (is_temporal(a) && is_temporal(b)) { *out = shoal_type_make(SHOAL_TYPE_TIMESTAMP); return true; }
+    if (a.id == SHOAL_TYPE_BOOLEAN && b.id == SHOAL_TYPE_BOOLEAN) { *out = a; return true; }
+    return false;
+}
+
+/* A string literal meeting a typed operand converts to that type (date '...' style). */
+static shoal_expr *coerce_literal(shoal_binder *b, shoal_expr *lit, shoal_type target)
+{
+    if (is_const(lit) && shoal_type_is_string(lit->type) && !shoal_type_is_string(target) &&
+        target.id != SHOAL_TYPE_INVALID)
+        return shoal_bind_cast(b, lit, target);
+    return lit;
+}
+
+/* ---- the expression walk ---- */
+
+static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n);
+
+static shoal_expr *bind_column(shoal_binder *b, const shoal_ast_column_ref *c)
+{
+    if (b->table == NULL)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", c->column);
+    if (c->table) {
+        const char *visible = b->table_alias ? b->table_alias : b->table->name;
+        if (strcmp(c->table, visible) != 0 || (c->schema && strcmp(c->schema, b->table->schema) != 0))
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_TABLE,
+                                    "missing FROM-clause entry for table \"%s\"", c->table);
+    }
+    int col = shoal_table_column(b->table, c->column);
+    if (col < 0) {
+        if (c->table)
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_COLUMN, "column %s.%s does not exist",
+                                    c->table, c->column);
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", c->column);
+    }
+    if (b->aggregating)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_GROUPING_ERROR,
+                                "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function",
+                                c->column);
+    if (b->column_used) b->column_used[col] = true;
+    return shoal_expr_column(b->arena, col, b->table->columns[col].type);
+}
+
+/* Digits of a decimal literal: precision and scale from the text. */
+static shoal_expr *bind_decimal_literal(shoal_binder *b, const shoal_ast_literal *l)
+{
+    const char *t = l->text;
+    int int_digits = 0, frac = 0;
+    bool dot = false, leading = true;
+    for (const char *p = t; *p; p++) {
+        if (*p == '.') { dot = true; continue; }
+        if (!isdigit((unsigned char)*p)) continue;
+        if (dot) frac++;
+        else if (!(leading && *p == '0')) { int_digits++; leading = false; }
+    }
+    int precision = int_digits + frac;
+    if (precision == 0) precision = 1;
+    if (precision > 38)
+        return shoal_bind_error(b, l->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "numeric literal %s has more than 38 digits", t);
+    shoal_type ty = shoal_type_decimal(precision < frac + 1 ? frac + 1 : precision, frac);
+    if (ty.precision > 38) ty.precision = 38;
+    shoal_value v;
+    memset(&v, 0, sizeof v);
+    v.type = ty;
+    shoal_int128 x;
+    if (!shoal_parse_decimal(t, strlen(t), ty.precision, ty.scale, &x))
+        return shoal_bind_error(b, l->node.loc, SHOAL_SQLSTATE_SYNTAX, "invalid numeric literal %s", t);
+    if (shoal_type_physical(ty) == SHOAL_PHYS_I128) v.v.i128 = x;
+    else v.v.i64 = (int64_t)x;
+    return shoal_expr_const(b->arena, v);
+}
+
+static shoal_expr *string_const(shoal_binder *b, const char *s)
+{
+    shoal_value v;
+    memset(&v, 0, sizeof v);
+    size_t n = strlen(s);
+    v.type = shoal_type_string(SHOAL_TYPE_VARCHAR, (uint32_t)n);
+    char *copy = shoal_arena_alloc(b->arena, n + 1);
+    memcpy(copy, s, n + 1);
+    v.v.str = (shoal_string){copy, (uint32_t)n};
+    return shoal_expr_const(b->arena, v);
+}
+
+static shoal_expr *bind_literal(shoal_binder *b, const shoal_ast_literal *l)
+{
+    shoal_value v;
+    memset(&v, 0, sizeof v);
+    switch (l->kind) {
+    case SHOAL_AST_LITERAL_NULL:
+        return const_of(b, shoal_type_make(SHOAL_TYPE_INVALID), true);
+    case SHOAL_AST_LITERAL_BOOLEAN:
+        v.type = shoal_type_make(SHOAL_TYPE_BOOLEAN);
+        v.v.i64 = l->boolean;
+        return shoal_expr_const(b->arena, v);
+    case SHOAL_AST_LITERAL_INTEGER:
+        v.type = shoal_type_make(l->integer >= INT32_MIN && l->integer <= INT32_MAX ? SHOAL_TYPE_INTEGER : SHOAL_TYPE_BIGINT);
+        v.v.i64 = l->integer;
+        return shoal_expr_const(b->arena, v);
+    case SHOAL_AST_LITERAL_DECIMAL:
+        return bind_decimal_literal(b, l);
+    case SHOAL_AST_LITERAL_FLOAT:
+        v.type = shoal_type_make(SHOAL_TYPE_DOUBLE);
+        if (!shoal_parse_double(l->text, strlen(l->text), &v.v.f64))
+            return shoal_bind_error(b, l->node.loc, SHOAL_SQLSTATE_SYNTAX, "invalid numeric literal %s", l->text);
+        return shoal_expr_const(b->arena, v);
+    case SHOAL_AST_LITERAL_STRING:
+        return string_const(b, l->text);
+    case SHOAL_AST_LITERAL_DATE: {
+        int32_t d;
+        if (!shoal_parse_date(l->text, strlen(l->text), &d))
+            return shoal_bind_error(b, l->node.loc, "22007", "invalid input syntax for type date: \"%s\"", l->text);
+        v.type = shoal_type_make(SHOAL_TYPE_DATE);
+        v.v.i64 = d;
+        return shoal_expr_const(b->arena, v);
+    }
+    case SHOAL_AST_LITERAL_TIMESTAMP: {
+        int64_t ts;
+        if (!shoal_parse_timestamp(l->text, strlen(l->text), &ts))
+            return shoal_bind_error(b, l->node.loc, "22007", "invalid input syntax for type timestamp: \"%s\"", l->text);
+        v.type = shoal_type_make(SHOAL_TYPE_TIMESTAMP);
+        v.v.i64 = ts;
+        return shoal_expr_const(b->arena, v);
+    }
+    case SHOAL_AST_LITERAL_INTERVAL:
+        return shoal_bind_error(b, l->node.loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH,
+                                "an interval can only be added to or subtracted from a date or timestamp");
+    }
+    return NULL;
+}
+
+static shoal_expr *func2(shoal_binder *b, shoal_func f, shoal_type t, shoal_expr *x, shoal_expr *y)
+{
+    shoal_expr *args[2] = {x, y};
+    return fold(b, shoal_expr_func(b->arena, f, t, 2, args));
+}
+
+static shoal_expr *i64_const(shoal_binder *b, int64_t x)
+{
+    shoal_value v;
+    memset(&v, 0, sizeof v);
+    v.type = shoal_type_make(SHOAL_TYPE_BIGINT);
+    v.v.i64 = x;
+    return shoal_expr_const(b->arena, v);
+}
+
+/* date/timestamp +/- INTERVAL literal */
+static shoal_expr *bind_interval_arith(shoal_binder *b, const shoal_ast_binary *n, shoal_expr *base,
+                                       const shoal_ast_literal *iv, bool subtract)
+{
+    if (!is_temporal(base->type))
+        return shoal_bind_error(b, n->op_loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION,
+                                "an interval can only be added to or subtracted from a date or timestamp");
+    int64_t sign = subtract ? -1 : 1;
+    shoal_type t = base->type.id == SHOAL_TYPE_DATE && iv->interval.micros == 0 ? base->type
+                                                                                : shoal_type_make(SHOAL_TYPE_TIMESTAMP);
+    shoal_expr *args[4] = {base, i64_const(b, sign * iv->interval.months), i64_const(b, sign * iv->interval.days),
+                           i64_const(b, sign * iv->interval.micros)};
+    return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_DATE_ADD_INTERVAL, t, 4, args));
+}
+
+static shoal_expr *bind_arith(shoal_binder *b, const shoal_ast_binary *n)
+{
+    const shoal_ast_literal *rl = shoal_is_a(n->right, literal) ? (const shoal_ast_literal *)n->right : NULL;
+    const shoal_ast_literal *ll = shoal_is_a(n->left, literal) ? (const shoal_ast_literal *)n->left : NULL;
+    if (rl && rl->kind == SHOAL_AST_LITERAL_INTERVAL && (n->op == SHOAL_AST_OP_ADD || n->op == SHOAL_AST_OP_SUB)) {
+        shoal_expr *base = bind(b, n->left);
+        return base ? bind_interval_arith(b, n, base, rl, n->op == SHOAL_AST_OP_SUB) : NULL;
+    }
+    if (ll && ll->kind == SHOAL_AST_LITERAL_INTERVAL && n->op == SHOAL_AST_OP_ADD) {
+        shoal_expr *base = bind(b, n->right);
+        return base ? bind_interval_arith(b, n, base, ll, false) : NULL;
+    }
+    shoal_expr *x = bind(b, n->left), *y = x ? bind(b, n->right) : NULL;
+    if (y == NULL) return NULL;
+    char t1[48], t2[48];
+    if (n->op == SHOAL_AST_OP_CONCAT) {
+        x = shoal_bind_cast(b, x, shoal_type_string(SHOAL_TYPE_VARCHAR, 0));
+        y = shoal_bind_cast(b, y, shoal_type_string(SHOAL_TYPE_VARCHAR, 0));
+        return func2(b, SHOAL_FUNC_CONCAT, shoal_type_string(SHOAL_TYPE_VARCHAR, x->type.length + y->type.length), x, y);
+    }
+    /* dates */
+    if (x->type.id == SHOAL_TYPE_DATE && is_integer(y->type) && (n->op == SHOAL_AST_OP_ADD || n->op == SHOAL_AST_OP_SUB))
+        return func2(b, n->op == SHOAL_AST_OP_ADD ? SHOAL_FUNC_DATE_ADD_DAYS : SHOAL_FUNC_DATE_SUB_DAYS, x->type, x,
+                     shoal_bind_cast(b, y, shoal_type_make(SHOAL_TYPE_INTEGER)));
+    if (is_integer(x->type) && y->type.id == SHOAL_TYPE_DATE && n->op == SHOAL_AST_OP_ADD)
+        return func2(b, SHOAL_FUNC_DATE_ADD_DAYS, y->type, y, shoal_bind_cast(b, x, shoal_type_make(SHOAL_TYPE_INTEGER)));
+    if (x->type.id == SHOAL_TYPE_DATE && y->type.id == SHOAL_TYPE_DATE && n->op == SHOAL_AST_OP_SUB)
+        return func2(b, SHOAL_FUNC_DATE_DIFF_DAYS, shoal_type_make(SHOAL_TYPE_INTEGER), x, y);
+    x = coerce_literal(b, x, y->type);
+    y = coerce_literal(b, y, x->type);
+    if (!is_numeric(x->type) && x->type.id != SHOAL_TYPE_INVALID) goto mismatch;
+    if (!is_numeric(y->type) && y->type.id != SHOAL_TYPE_INVALID) goto mismatch;
+    shoal_func f = n->op == SHOAL_AST_OP_ADD ? SHOAL_FUNC_ADD : n->op == SHOAL_AST_OP_SUB ? SHOAL_FUNC_SUB
+                 : n->op == SHOAL_AST_OP_MUL ? SHOAL_FUNC_MUL : n->op == SHOAL_AST_OP_DIV ? SHOAL_FUNC_DIV : SHOAL_FUNC_MOD;
+    shoal_type xt = x->type.id == SHOAL_TYPE_INVALID ? y->type : x->type;
+    shoal_type yt = y->type.id == SHOAL_TYPE_INVALID ? x->type : y->type;
+    if (xt.id == SHOAL_TYPE_INVALID) xt = yt = shoal_type_make(SHOAL_TYPE_INTEGER);
+    shoal_type result;
+    if (is_float(xt) || is_float(yt)) {
+        result = shoal_type_make(SHOAL_TYPE_DOUBLE);
+        x = shoal_bind_cast(b, x, result);
+        y = shoal_bind_cast(b, y, result);
+    } else if (is_integer(xt) && is_integer(yt)) {
+        result = xt.id > yt.id ? xt : yt;
+        if (result.id == SHOAL_TYPE_SMALLINT) result = shoal_type_make(SHOAL_TYPE_INTEGER);
+        x = shoal_bind_cast(b, x, result);
+        y = shoal_bind_cast(b, y, result);
+    } else {
+        shoal_type dx = as_decimal(xt), dy = as_decimal(yt);
+        int p1 = dx.precision, s1 = dx.scale, p2 = dy.precision, s2 = dy.scale;
+        if (f == SHOAL_FUNC_MUL) {
+            result = shoal_type_decimal(cap38(p1 + p2), s1 + s2 > 38 ? 38 : s1 + s2);
+            /* operands keep their own scales; the evaluator multiplies the scaled integers */
+            x = shoal_bind_cast(b, x, shoal_type_decimal(result.precision, s1));
+            y = shoal_bind_cast(b, y, shoal_type_decimal(result.precision, s2));
+        } else if (f == SHOAL_FUNC_DIV) {
+            int s = s1 > 6 ? s1 : 6;
+            result = shoal_type_decimal(38, s);
+            x = shoal_bind_cast(b, x, shoal_type_decimal(38, s1));
+            y = shoal_bind_cast(b, y, shoal_type_decimal(38, s2));
+        } else {
+            int s = s1 > s2 ? s1 : s2;
+            int ip = (p1 - s1) > (p2 - s2) ? p1 - s1 : p2 - s2;
+            result = shoal_type_decimal(cap38(ip + s + 1), s);
+            x = shoal_bind_cast(b, x, result);
+            y = shoal_bind_cast(b, y, result);
+        }
+    }
+    return func2(b, f, result, x, y);
+mismatch:
+    return shoal_bind_error(b, n->op_loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: %s %s %s",
+                            type_text(x->type, t1), shoal_ast_binary_op_sql(n->op), type_text(y->type, t2));
+}
+
+/* x op y for comparisons, with both sides converted to a common type. */
+static shoal_expr *compare(shoal_binder *b, shoal_location loc, shoal_func f, shoal_expr *x, shoal_expr *y)
+{
+    x = coerce_literal(b, x, y->type);
+    y = coerce_literal(b, y, x->type);
+    shoal_type t;
+    char t1[48], t2[48];
+    if (!common_type(x->type, y->type, &t))
+        return shoal_bind_error(b, loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: %s %s %s",
+                                type_text(x->type, t1),
+                                f == SHOAL_FUNC_EQ ? "=" : f == SHOAL_FUNC_NE ? "<>" : f == SHOAL_FUNC_LT ? "<"
+                                : f == SHOAL_FUNC_LE ? "<=" : f == SHOAL_FUNC_GT ? ">" : ">=",
+                                type_text(y->type, t2));
+    if (t.id == SHOAL_TYPE_DECIMAL) {
+        /* compare at the larger scale; keep each side's own physical width when it suffices */
+        shoal_type tx = shoal_type_decimal(x->type.id == SHOAL_TYPE_DECIMAL ? x->type.precision : t.precision, t.scale);
+        shoal_type ty = shoal_type_decimal(y->type.id == SHOAL_TYPE_DECIMAL ? y->type.precision : t.precision, t.scale);
+        int p = tx.precision > ty.precision ? tx.precision : ty.precision;
+        t = shoal_type_decimal(cap38(p + t.scale), t.scale);
+        if (shoal_type_physical(tx) == shoal_type_physical(ty) && x->type.id == SHOAL_TYPE_DECIMAL &&
+            x->type.scale == t.scale) t = shoal_type_decimal(x->type.precision, t.scale);
+    }
+    x = shoal_bind_cast(b, x, t);
+    y = shoal_bind_cast(b, y, t);
+    return func2(b, f, shoal_type_make(SHOAL_TYPE_BOOLEAN), x, y);
+}
+
+static shoal_func comparison_func(shoal_ast_binary_op op)
+{
+    switch (op) {
+    case SHOAL_AST_OP_EQ: return SHOAL_FUNC_EQ;
+    case SHOAL_AST_OP_NE: return SHOAL_FUNC_NE;
+    case SHOAL_AST_OP_LT: return SHOAL_FUNC_LT;
+    case SHOAL_AST_OP_LE: return SHOAL_FUNC_LE;
+    case SHOAL_AST_OP_GT: return SHOAL_FUNC_GT;
+    case SHOAL_AST_OP_GE: return SHOAL_FUNC_GE;
+    default: return 0;
+    }
+}
+
+static shoal_expr *require_bool(shoal_binder *b, shoal_expr *e, shoal_location loc, const char *what)
+{
+    if (e == NULL) return NULL;
+    if (e->type.id == SHOAL_TYPE_INVALID && is_null_const(e)) return const_of(b, shoal_type_make(SHOAL_TYPE_BOOLEAN), true);
+    if (e->type.id != SHOAL_TYPE_BOOLEAN) {
+        char t[48];
+        return shoal_bind_error(b, loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of %s must be type boolean, not type %s",
+                                what, type_text(e->type, t));
+    }
+    return e;
+}
+
+static shoal_expr *bind_bool(shoal_binder *b, const shoal_ast_bool_expr *n)
+{
+    int count = n->args.count;
+    shoal_expr **args = shoal_arena_alloc(b->arena, sizeof(shoal_expr *) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        const shoal_ast_node *a = shoal_ast_list_at(&n->args, i);
+        if ((args[i] = require_bool(b, bind(b, a), a->loc, n->op == SHOAL_AST_AND ? "AND" : "OR")) == NULL) return NULL;
+    }
+    return fold(b, shoal_expr_node(b->arena, n->op == SHOAL_AST_AND ? SHOAL_EXPR_AND : SHOAL_EXPR_OR,
+                                   shoal_type_make(SHOAL_TYPE_BOOLEAN), count, args));
+}
+
+static shoal_expr *bind_case(shoal_binder *b, const shoal_ast_case_expr *n)
+{
+    int whens = n->whens.count;
+    bool has_else = n->else_result != NULL;
+    int count = 2 * whens + has_else;
+    shoal_expr **args = shoal_arena_alloc(b->arena, sizeof(shoal_expr *) * (size_t)count);
+    shoal_expr *operand = n->operand ? bind(b, n->operand) : NULL;
+    if (n->operand && operand == NULL) return NULL;
+    shoal_type result = shoal_type_make(SHOAL_TYPE_INVALID);
+    for (int i = 0; i < whens; i++) {
+        const shoal_ast_case_when *w = (const shoal_ast_case_when *)shoal_ast_list_at(&n->whens, i);
+        shoal_expr *cond = bind(b, w->condition);
+        if (cond == NULL) return NULL;
+        if (operand) cond = compare(b, w->node.loc, SHOAL_FUNC_EQ, operand, cond);
+        if ((args[2 * i] = require_bool(b, cond, w->node.loc, "CASE/WHEN")) == NULL) return NULL;
+        if ((args[2 * i + 1] = bind(b, w->result)) == NULL) return NULL;
+        args[2 * i + 1] = coerce_literal(b, args[2 * i + 1], result);
+        if (!common_type(result, args[2 * i + 1]->type, &result))
+            return shoal_bind_error(b, w->result->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "CASE types do not match");
+    }
+    if (has_else) {
+        if ((args[count - 1] = bind(b, n->else_result)) == NULL) return NULL;
+        if (!common_type(result, args[count - 1]->type, &result))
+            return shoal_bind_error(b, n->else_result->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "CASE types do not match");
+    }
+    if (result.id == SHOAL_TYPE_INVALID) result = shoal_type_string(SHOAL_TYPE_VARCHAR, 0);
+    for (int i = 0; i < whens; i++) args[2 * i + 1] = shoal_bind_cast(b, args[2 * i + 1], result);
+    if (has_else) args[count - 1] = shoal_bind_cast(b, args[count - 1], result);
+    shoal_expr *e = shoal_expr_node(b->arena, SHOAL_EXPR_CASE, result, count, args);
+    e->has_else = has_else;
+    return e;
+}
+
+static bool agg_func_of(const char *name, shoal_agg_func *f)
+{
+    static const struct { const char *name; shoal_agg_func f; } aggs[] = {
+        {"count", SHOAL_AGG_COUNT}, {"sum", SHOAL_AGG_SUM}, {"avg", SHOAL_AGG_AVG},
+        {"min", SHOAL_AGG_MIN}, {"max", SHOAL_AGG_MAX},
+    };
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
+        if (strcmp(name, aggs[i].name) == 0) { *f = aggs[i].f; return true; }
+    return false;
+}
+
+bool shoal_ast_has_aggregate(const shoal_ast_node *n)
+{
+    if (n == NULL) return false;
+    shoal_agg_func f;
+    switch (n->tag) {
+    case SHOAL_AST_FUNC_CALL: {
+        const shoal_ast_func_call *c = (const shoal_ast_func_call *)n;
+        if (c->over == NULL && agg_func_of(c->name, &f)) return true;
+        for (int i = 0; i < c->args.count; i++) if (shoal_ast_has_aggregate(shoal_ast_list_at(&c->args, i))) return true;
+        return false;
+    }
+    case SHOAL_AST_BINARY: return shoal_ast_has_aggregate(((const shoal_ast_binary *)n)->left) ||
+                                  shoal_ast_has_aggregate(((const shoal_ast_binary *)n)->right);
+    case SHOAL_AST_UNARY: return shoal_ast_has_aggregate(((const shoal_ast_unary *)n)->operand);
+    case SHOAL_AST_BOOL_EXPR: {
+        const shoal_ast_bool_expr *x = (const shoal_ast_bool_expr *)n;
+        for (int i = 0; i < x->args.count; i++) if (shoal_ast_has_aggregate(shoal_ast_list_at(&x->args, i))) return true;
+        return false;
+    }
+    case SHOAL_AST_CASE_EXPR: {
+        const shoal_ast_case_expr *x = (const shoal_ast_case_expr *)n;
+        if (shoal_ast_has_aggregate(x->operand) || shoal_ast_has_aggregate(x->else_result)) return true;
+        for (int i = 0; i < x->whens.count; i++) {
+            const shoal_ast_case_when *w = (const shoal_ast_case_when *)shoal_ast_list_at(&x->whens, i);
+            if (shoal_ast_has_aggregate(w->condition) || shoal_ast_has_aggregate(w->result)) return true;
+        }
+        return false;
+    }
+    case SHOAL_AST_CAST_EXPR: return shoal_ast_has_aggregate(((const shoal_ast_cast_expr *)n)->expr);
+    case SHOAL_AST_BETWEEN: {
+        const shoal_ast_between *x = (const shoal_ast_between *)n;
+        return shoal_ast_has_aggregate(x->expr) || shoal_ast_has_aggregate(x->low) || shoal_ast_has_aggregate(x->high);
+    }
+    case SHOAL_AST_IS_TEST: return shoal_ast_has_aggregate(((const shoal_ast_is_test *)n)->expr);
+    case SHOAL_AST_LIKE: return shoal_ast_has_aggregate(((const shoal_ast_like *)n)->expr);
+    case SHOAL_AST_IN_LIST: return shoal_ast_has_aggregate(((const shoal_ast_in_list *)n)->expr);
+    default: return false;
+    }
+}
+
+static bool expr_equal(const shoal_expr *x, const shoal_expr *y)
+{
+    if (x->kind != y->kind || !shoal_type_equal(x->type, y->type) || x->arg_count != y->arg_count) return false;
+    if (x->kind == SHOAL_EXPR_COLUMN) return x->column == y->column;
+    if (x->kind == SHOAL_EXPR_CONST) {
+        if (x->constant.is_null != y->constant.is_null) return false;
+        if (x->constant.is_null) return true;
+        switch (shoal_type_physical(x->type)) {
+        case SHOAL_PHYS_STRING: return x->constant.v.str.len == y->constant.v.str.len &&
+                                       memcmp(x->constant.v.str.ptr, y->constant.v.str.ptr, x->constant.v.str.len) == 0;
+        case SHOAL_PHYS_I128: return x->constant.v.i128 == y->constant.v.i128;
+        case SHOAL_PHYS_F32:
+        case SHOAL_PHYS_F64: return x->constant.v.f64 == y->constant.v.f64;
+        default: return x->constant.v.i64 == y->constant.v.i64;
+        }
+    }
+    if (x->func != y->func || x->extract_field != y->extract_field || x->negated != y->negated ||
+        x->case_insensitive != y->case_insensitive || x->has_else != y->has_else)
+        return false;
+    for (int i = 0; i < x->arg_count; i++)
+        if (!expr_equal(x->args[i], y->args[i])) return false;
+    return true;
+}
+
+static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c, shoal_agg_func f)
+{
+    if (!b->aggregating)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed here");
+    if (c->distinct)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                "%s(DISTINCT ...) is not supported yet", c->name);
+    if (b->agg_count == SHOAL_MAX_AGGREGATES)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "more than %d aggregates", SHOAL_MAX_AGGREGATES);
+    shoal_agg_spec spec = {0};
+    shoal_expr *input = NULL;
+    if (c->star) {
+        if (f != SHOAL_AGG_COUNT) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_SYNTAX, "%s(*) is not valid", c->name);
+        spec.func = SHOAL_AGG_COUNT_STAR;
+        spec.input_type = shoal_type_make(SHOAL_TYPE_BIGINT);
+    } else {
+        if (c->args.count != 1)
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s takes one argument", c->name);
+        /* the argument is evaluated below the aggregation */
+        b->aggregating = false;
+        input = bind(b, shoal_ast_list_at(&c->args, 0));
+        b->aggregating = true;
+        if (input == NULL) return NULL;
+        if ((f == SHOAL_AGG_SUM || f == SHOAL_AGG_AVG) && !is_numeric(input->type)) {
+            char t[48];
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist",
+                                    c->name, type_text(input->type, t));
+        }
+        spec.func = (uint8_t)f;
+        spec.input_type = input->type;
+    }
+    /* the same aggregate twice is computed once */
+    for (int i = 0; i < b->agg_count; i++) {
+        if (b->aggs[i].func != spec.func) continue;
+        if ((input == NULL && b->agg_inputs[i] == NULL) || (input && b->agg_inputs[i] && expr_equal(input, b->agg_inputs[i])))
+            return shoal_expr_column(b->arena, b->key_count + i, shoal_agg_result_type(&b->aggs[i]));
+    }
+    int slot = b->agg_count++;
+    b->aggs[slot] = spec;
+    b->agg_inputs[slot] = input;
+    return shoal_expr_column(b->arena, b->key_count + slot, shoal_agg_result_type(&spec));
+}
+
+static shoal_extract_field extract_field_of(shoal_datepart_kind p)
+{
+    switch (p) {
+    case SHOAL_DATEPART_YEAR: return SHOAL_EXTRACT_YEAR;
+    case SHOAL_DATEPART_QUARTER: return SHOAL_EXTRACT_QUARTER;
+    case SHOAL_DATEPART_MONTH: return SHOAL_EXTRACT_MONTH;
+    case SHOAL_DATEPART_DAY: return SHOAL_EXTRACT_DAY;
+    case SHOAL_DATEPART_DAYOFWEEK: return SHOAL_EXTRACT_DOW;
+    case SHOAL_DATEPART_DAYOFYEAR: return SHOAL_EXTRACT_DOY;
+    case SHOAL_DATEPART_HOUR: return SHOAL_EXTRACT_HOUR;
+    case SHOAL_DATEPART_MINUTE: return SHOAL_EXTRACT_MINUTE;
+    case SHOAL_DATEPART_SECOND: return SHOAL_EXTRACT_SECOND;
+    case SHOAL_DATEPART_EPOCH: return SHOAL_EXTRACT_EPOCH;
+    default: return 0;
+    }
+}
+
+static shoal_expr *bind_function(shoal_binder *b, const shoal_ast_func_call *c)
+{
+    shoal_agg_func af;
+    if (c->over)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
+    if (agg_func_of(c->name, &af)) return bind_aggregate(b, c, af);
+    int argc = c->args.count;
+    const char *name = c->name;
+    if ((strcmp(name, "date_part") == 0 || strcmp(name, "extract") == 0) && argc == 2) {
+        const shoal_ast_node *p = shoal_ast_list_at(&c->args, 0);
+        shoal_extract_field field = shoal_is_a(p, datepart) ? extract_field_of(((const shoal_ast_datepart *)p)->part) : 0;
+        if (field == 0)
+            return shoal_bind_error(b, p->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this date part is not supported by EXTRACT yet");
+        shoal_expr *x = bind(b, shoal_ast_list_at(&c->args, 1));
+        if (x == NULL) return NULL;
+        x = coerce_literal(b, x, shoal_type_make(SHOAL_TYPE_TIMESTAMP));
+        if (!is_temporal(x->type))
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "EXTRACT needs a date or timestamp");
+        shoal_expr *args[1] = {x};
+        shoal_expr *e = shoal_expr_func(b->arena, SHOAL_FUNC_EXTRACT,
+                                        shoal_type_make(field == SHOAL_EXTRACT_EPOCH ? SHOAL_TYPE_BIGINT : SHOAL_TYPE_INTEGER), 1, args);
+        e->extract_field = (uint8_t)field;
+        return fold(b, e);
+    }
+    shoal_expr *args[8];
+    if (argc > 8) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", name);
+    for (int i = 0; i < argc; i++)
+        if ((args[i] = bind(b, shoal_ast_list_at(&c->args, i))) == NULL) return NULL;
+    shoal_type varchar = shoal_type_string(SHOAL_TYPE_VARCHAR, 0);
+    shoal_type integer = shoal_type_make(SHOAL_TYPE_INTEGER);
+    if ((strcmp(name, "substring") == 0 || strcmp(name, "substr") == 0) && (argc == 2 || argc == 3)) {
+        args[0] = shoal_bind_cast(b, args[0], varchar);
+        for (int i = 1; i < argc; i++) args[i] = shoal_bind_cast(b, args[i], integer);
+        return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_SUBSTRING, shoal_type_string(SHOAL_TYPE_VARCHAR, args[0]->type.length), argc, args));
+    }
+    if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 || strcmp(name, "btrim") == 0 ||
+         strcmp(name, "trim") == 0) && argc == 1) {
+        args[0] = shoal_bind_cast(b, args[0], varchar);
+        shoal_func f = name[0] == 'u' ? SHOAL_FUNC_UPPER : name[0] == 'l' ? SHOAL_FUNC_LOWER : SHOAL_FUNC_TRIM;
+        return fold(b, shoal_expr_func(b->arena, f, args[0]->type, 1, args));
+    }
+    if ((strcmp(name, "length") == 0 || strcmp(name, "len") == 0 || strcmp(name, "char_length") == 0) && argc == 1) {
+        args[0] = shoal_bind_cast(b, args[0], varchar);
+        return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_LENGTH, integer, 1, args));
+    }
+    if (strcmp(name, "abs") == 0 && argc == 1 && is_numeric(args[0]->type))
+        return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_ABS, args[0]->type, 1, args));
+    if (strcmp(name, "round") == 0 && (argc == 1 || argc == 2) && is_numeric(args[0]->type)) {
+        shoal_type t = args[0]->type;
+        if (argc == 2) {
+            args[1] = shoal_bind_cast(b, args[1], integer);
+            if (t.id == SHOAL_TYPE_DECIMAL && is_const(args[1]) && !args[1]->constant.is_null) {
+                int64_t d = args[1]->constant.v.i64;
+                if (d >= 0 && d < t.scale) t = shoal_type_decimal(t.precision, (int)d);
+            }
+        } else if (t.id == SHOAL_TYPE_DECIMAL) {
+            t = shoal_type_decimal(t.precision, 0);
+        }
+        return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_ROUND, t, argc, args));
+    }
+    if ((strcmp(name, "coalesce") == 0 || strcmp(name, "nvl") == 0) && argc >= 1) {
+        shoal_type t = shoal_type_make(SHOAL_TYPE_INVALID);
+        for (int i = 0; i < argc; i++) {
+            args[i] = coerce_literal(b, args[i], t);
+            if (!common_type(t, args[i]->type, &t))
+                return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "COALESCE types do not match");
+        }
+        for (int i = 0; i < argc; i++) args[i] = shoal_bind_cast(b, args[i], t);
+        shoal_expr **copy = shoal_arena_alloc(b->arena, sizeof(shoal_expr *) * (size_t)argc);
+        memcpy(copy, args, sizeof(shoal_expr *) * (size_t)argc);
+        return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_COALESCE, t, argc, copy));
+    }
+    return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s with %d argument%s does not exist",
+                            name, argc, argc == 1 ? "" : "s");
+}
+
+static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n)
+{
+    if (b->failed) return NULL;
+    /* above the aggregation, a whole GROUP BY expression becomes its key column */
+    if (b->aggregating && b->key_count > 0 && !shoal_is_a(n, literal) && !shoal_ast_has_aggregate(n)) {
+        shoal_binder trial = *b;
+        trial.quiet = true;
+        trial.aggregating = false;
+        trial.column_used = NULL;
+        shoal_expr *pre = bind(&trial, n);
+        if (pre && !trial.failed)
+            for (int k = 0; k < b->key_count; k++)
+                if (expr_equal(pre, b->keys[k])) return shoal_expr_column(b->arena, k, pre->type);
+    }
+    switch (n->tag) {
+    case SHOAL_AST_LITERAL: return bind_literal(b, (const shoal_ast_literal *)n);
+    case SHOAL_AST_COLUMN_REF: return bind_column(b, (const shoal_ast_column_ref *)n);
+    case SHOAL_AST_BINARY: {
+        const shoal_ast_binary *x = (const shoal_ast_binary *)n;
+        shoal_func f = comparison_func(x->op);
+        if (f == 0) return bind_arith(b, x);
+        shoal_expr *l = bind(b, x->left), *r = l ? bind(b, x->right) : NULL;
+        return r ? compare(b, x->op_loc, f, l, r) : NULL;
+    }
+    case SHOAL_AST_UNARY: {
+        const shoal_ast_unary *x = (const shoal_ast_unary *)n;
+        shoal_expr *e = bind(b, x->operand);
+        if (e == NULL) return NULL;
+        if (x->op == SHOAL_AST_NOT) {
+            shoal_expr *args[1] = {require_bool(b, e, x->operand->loc, "NOT")};
+            return args[0] ? fold(b, shoal_expr_node(b->arena, SHOAL_EXPR_NOT, args[0]->type, 1, args)) : NULL;
+        }
+        if (!is_numeric(e->type)) {
+            char t[48];
+            return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "operator does not exist: - %s", type_text(e->type, t));
+        }
+        shoal_expr *args[1] = {e};
+        return fold(b, shoal_expr_func(b->arena, SHOAL_FUNC_NEG, e->type, 1, args));
+    }
+    case SHOAL_AST_BOOL_EXPR: return bind_bool(b, (const shoal_ast_bool_expr *)n);
+    case SHOAL_AST_FUNC_CALL: return bind_function(b, (const shoal_ast_func_call *)n);
+    case SHOAL_AST_CASE_EXPR: return bind_case(b, (const shoal_ast_case_expr *)n);
+    case SHOAL_AST_CAST_EXPR: {
+        const shoal_ast_cast_expr *x = (const shoal_ast_cast_expr *)n;
+        shoal_expr *e = bind(b, x->expr);
+        return e ? shoal_bind_cast(b, e, shoal_bind_type(x->type)) : NULL;
+    }
+    case SHOAL_AST_BETWEEN: {
+        const shoal_ast_between *x = (const shoal_ast_between *)n;
+        shoal_expr *e = bind(b, x->expr), *lo = e ? bind(b, x->low) : NULL, *hi = lo ? bind(b, x->high) : NULL;
+        if (hi == NULL) return NULL;
+        shoal_expr *args[2] = {compare(b, x->node.loc, SHOAL_FUNC_GE, e, lo), NULL};
+        if (args[0] == NULL || (args[1] = compare(b, x->node.loc, SHOAL_FUNC_LE, e, hi)) == NULL) return NULL;
+        shoal_expr **copy = shoal_arena_alloc(b->arena, sizeof args);
+        memcpy(copy, args, sizeof args);
+        shoal_expr *both = fold(b, shoal_expr_node(b->arena, SHOAL_EXPR_AND, shoal_type_make(SHOAL_TYPE_BOOLEAN), 2, copy));
+        if (!x->negated) return both;
+        shoal_expr *neg[1] = {both};
+        return fold(b, shoal_expr_node(b->arena, SHOAL_EXPR_NOT, both->type, 1, neg));
+    }
+    case SHOAL_AST_IN_LIST: {
+        const shoal_ast_in_list *x = (const shoal_ast_in_list *)n;
+        shoal_expr *e = bind(b, x->expr);
+        if (e == NULL) return NULL;
+        int count = x->items.count + 1;
+        shoal_expr **args = shoal_arena_alloc(b->arena, sizeof(shoal_expr *) * (size_t)count);
+        shoal_type t = e->type;
+        for (int i = 1; i < count; i++) {
+            if ((args[i] = bind(b, shoal_ast_list_at(&x->items, i - 1))) == NULL) return NULL;
+            args[i] = coerce_literal(b, args[i], e->type);
+            if (!common_type(t, args[i]->type, &t))
+                return shoal_bind_error(b, args[i] ? shoal_ast_list_at(&x->items, i - 1)->loc : n->loc,
+                                        SHOAL_SQLSTATE_DATATYPE_MISMATCH, "IN list types do not match");
+        }
+        args[0] = shoal_bind_cast(b, e, t);
+        for (int i = 1; i < count; i++) {
+            args[i] = shoal_bind_cast(b, args[i], t);
+            if (!is_const(args[i]))
+                return shoal_bind_error(b, shoal_ast_list_at(&x->items, i - 1)->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                        "IN lists of non-constant expressions are not supported yet");
+        }
+        shoal_expr *in = shoal_expr_node(b->arena, SHOAL_EXPR_IN_LIST, shoal_type_make(SHOAL_TYPE_BOOLEAN), count, args);
+        in->negated = x->negated;
+        return fold(b, in);
+    }
+    case SHOAL_AST_LIKE: {
+        const shoal_ast_like *x = (const shoal_ast_like *)n;
+        if (x->kind == SHOAL_AST_LIKE_SIMILAR || x->escape)
+            return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "SIMILAR TO and LIKE ... ESCAPE are not supported yet");
+        shoal_expr *e = bind(b, x->expr), *p = e ? bind(b, x->pattern) : NULL;
+        if (p == NULL) return NULL;
+        if (!is_const(p))
+            return shoal_bind_error(b, x->pattern->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "LIKE patterns must be constants");
+        shoal_expr *args[2] = {shoal_bind_cast(b, e, shoal_type_string(SHOAL_TYPE_VARCHAR, 0)),
+                               shoal_bind_cast(b, p, shoal_type_string(SHOAL_TYPE_VARCHAR, 0))};
+        shoal_expr **copy = shoal_arena_alloc(b->arena, sizeof args);
+        memcpy(copy, args, sizeof args);
+        shoal_expr *like = shoal_expr_node(b->arena, SHOAL_EXPR_LIKE, shoal_type_make(SHOAL_TYPE_BOOLEAN), 2, copy);
+        like->negated = x->negated;
+        like->case_insensitive = x->kind == SHOAL_AST_LIKE_ILIKE;
+        return fold(b, like);
+    }
+    case SHOAL_AST_IS_TEST: {
+        const shoal_ast_is_test *x = (const shoal_ast_is_test *)n;
+        shoal_expr *e = bind(b, x->expr);
+        if (e == NULL) return NULL;
+        if (x->test != SHOAL_AST_IS_NULL)
+            return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "IS TRUE/FALSE/UNKNOWN is not supported yet");
+        shoal_expr *args[1] = {e};
+        shoal_expr *t = shoal_expr_node(b->arena, SHOAL_EXPR_IS_NULL, shoal_type_make(SHOAL_TYPE_BOOLEAN), 1, args);
+        t->negated = x->negated;
+        return fold(b, t);
+    }
+    case SHOAL_AST_SUBQUERY_EXPR:
+        return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "subqueries are not supported yet");
+    case SHOAL_AST_STAR:
+        return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_SYNTAX, "* is only allowed in the select list");
+    default:
+        return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "%s expressions are not supported yet",
+                                shoal_ast_tag_name(n->tag));
+    }
+}
+
+shoal_expr *shoal_bind_expr(shoal_binder *b, const shoal_ast_node *node)
+{
+    b->aggregating = false;
+    return bind(b, node);
+}
+
+shoal_expr *shoal_bind_post_agg_expr(shoal_binder *b, const shoal_ast_node *node)
+{
+    b->aggregating = true;
+    shoal_expr *e = bind(b, node);
+    b->aggregating = false;
+    return e;
+}
+
+shoal_expr *shoal_expr_remapped(shoal_arena *a, const shoal_expr *e, const int *map)
+{
+    /* a copy: bound trees share subtrees (BETWEEN's operand, CASE's), so no in-place edit */
+    shoal_expr *c = shoal_arena_alloc(a, sizeof *c);
+    *c = *e;
+    if (c->kind == SHOAL_EXPR_COLUMN) c->column = map[e->column];
+    if (e->arg_count > 0) {
+        c->args = shoal_arena_alloc(a, sizeof(shoal_expr *) * (size_t)e->arg_count);
+        for (int i = 0; i < e->arg_count; i++) c->args[i] = shoal_expr_remapped(a, e->args[i], map);
+    }
+    return c;
+}
+
+const char *shoal_bind_output_name(const shoal_ast_target *t, shoal_arena *a)
+{
+    if (t->alias) return t->alias;
+    const shoal_ast_node *e = t->expr;
+    if (shoal_is_a(e, column_ref)) return ((const shoal_ast_column_ref *)e)->column;
+    if (shoal_is_a(e, func_call)) return ((const shoal_ast_func_call *)e)->name;
+    if (shoal_is_a(e, cast_expr) && shoal_is_a(((const shoal_ast_cast_expr *)e)->expr, column_ref))
+        return ((const shoal_ast_column_ref *)((const shoal_ast_cast_expr *)e)->expr)->column;
+    (void)a;
+    return "?column?";
+}

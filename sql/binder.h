@@ -1,0 +1,80 @@
+/* The binder: turns parsed expressions into typed engine expressions (engine/exec/expr.h)
+ * against the catalog — resolving names, choosing operand types, inserting casts, folding
+ * constants — and reports user errors with their position: `column "x" does not exist (line
+ * 1, column 8)`. Aggregates are collected for the planner, which splits the work across
+ * ranks (sql/planner.c).
+ *
+ * Type rules (decided here, documented in sql/README.md): integer arithmetic stays in the wider
+ * integer type; a decimal with an integer treats SMALLINT/INTEGER/BIGINT as DECIMAL(5/10/19,0);
+ * + and - give scale max(s1,s2), * adds scales, / gives scale max(6,s1); precision grows as
+ * SQL's rules say, capped at 38; anything with REAL/DOUBLE is DOUBLE. Comparisons cast to a
+ * common type; a string literal compared with a DATE/TIMESTAMP/number is converted to it. */
+#ifndef SHOAL_SQL_BINDER_H
+#define SHOAL_SQL_BINDER_H
+
+#include "engine/catalog/catalog.h"
+#include "engine/exec/aggregate.h"
+#include "engine/exec/expr.h"
+#include "runtime/error.h"
+#include "sql/ast.h"
+
+#define SHOAL_SQLSTATE_UNDEFINED_COLUMN "42703"
+#define SHOAL_SQLSTATE_UNDEFINED_TABLE "42P01"
+#define SHOAL_SQLSTATE_UNDEFINED_FUNCTION "42883"
+#define SHOAL_SQLSTATE_DATATYPE_MISMATCH "42804"
+#define SHOAL_SQLSTATE_GROUPING_ERROR "42803"
+#define SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED "0A000"
+#define SHOAL_SQLSTATE_DUPLICATE_TABLE "42P07"
+#define SHOAL_SQLSTATE_DUPLICATE_SCHEMA "42P06"
+#define SHOAL_SQLSTATE_INVALID_SCHEMA "3F000"
+#define SHOAL_SQLSTATE_INVALID_DEFINITION "42P16"
+#define SHOAL_SQLSTATE_DUPLICATE_COLUMN "42701"
+#define SHOAL_SQLSTATE_SYNTAX_ERROR_OR_ACCESS "42000"
+
+#define SHOAL_MAX_AGGREGATES 64
+#define SHOAL_MAX_GROUP_KEYS 64
+
+typedef struct shoal_binder {
+    shoal_arena *arena; /* bound expressions live here (the plan's arena) */
+    const char *sql;    /* statement text, for error positions */
+    shoal_error *err;
+    bool failed;
+    bool quiet;         /* trial binding: fail without recording a message */
+
+    /* the one table in scope (single-table queries) */
+    const shoal_table_def *table;
+    const char *table_alias; /* NULL: the table's own name */
+    bool *column_used;       /* per table column */
+
+    /* aggregation context (set by the planner) */
+    bool aggregating;              /* binding above a GROUP BY / aggregate */
+    int key_count;
+    shoal_expr *keys[SHOAL_MAX_GROUP_KEYS]; /* pre-aggregation group key expressions */
+    int agg_count;
+    shoal_agg_spec aggs[SHOAL_MAX_AGGREGATES];
+    shoal_expr *agg_inputs[SHOAL_MAX_AGGREGATES]; /* pre-aggregation input (NULL: COUNT(*)) */
+} shoal_binder;
+
+void shoal_binder_init(shoal_binder *b, shoal_arena *arena, const char *sql, shoal_error *err);
+/* Expression over the table's columns (COLUMN nodes carry table column numbers). NULL on
+ * error (b->err set). Aggregates are errors here. */
+shoal_expr *shoal_bind_expr(shoal_binder *b, const shoal_ast_node *node);
+/* Expression above the aggregation: columns [0, key_count) are the group keys, then one
+ * column per aggregate (registered as met). Bare columns not in GROUP BY are errors. */
+shoal_expr *shoal_bind_post_agg_expr(shoal_binder *b, const shoal_ast_node *node);
+/* Whether an expression contains an aggregate call (outside subqueries). */
+bool shoal_ast_has_aggregate(const shoal_ast_node *node);
+
+/* Records a user error at `loc`: "<message> (line L, column C)". Returns NULL. */
+void *shoal_bind_error(shoal_binder *b, shoal_location loc, const char *sqlstate, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Maps a type name from the AST to an engine type. */
+shoal_type shoal_bind_type(const shoal_ast_type_name *t);
+/* A cast of e to type t (none when already of that type). */
+shoal_expr *shoal_bind_cast(shoal_binder *b, shoal_expr *e, shoal_type t);
+/* A copy of e with every COLUMN c turned into COLUMN map[c]. */
+shoal_expr *shoal_expr_remapped(shoal_arena *a, const shoal_expr *e, const int *map);
+/* A printable name for an output column: alias, column name, function name or "?column?". */
+const char *shoal_bind_output_name(const shoal_ast_target *t, shoal_arena *a);
+
+#endif

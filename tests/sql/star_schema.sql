@@ -1,0 +1,9 @@
+-- The star-schema statements from the issues: two tables, two analytic queries, a COPY, a
+-- TPC-H table with encodings and keys, and the generator call. test_parser parses them all.
+CREATE TABLE analytics.dim_date (date_id INTEGER PRIMARY KEY, full_date DATE, year INTEGER, quarter INTEGER, month INTEGER, day INTEGER, day_of_week INTEGER, is_weekend BOOLEAN) DISTSTYLE ALL;
+CREATE TABLE analytics.fact_sales (sale_id BIGINT IDENTITY(1,1) PRIMARY KEY, customer_id INTEGER, product_id INTEGER, date_id INTEGER, quantity INTEGER, unit_price DECIMAL(10,2), total_amount DECIMAL(12,2), discount_amount DECIMAL(10,2), tax_amount DECIMAL(10,2), created_at TIMESTAMP DEFAULT GETDATE()) DISTSTYLE KEY DISTKEY(customer_id) SORTKEY(date_id, created_at);
+SELECT dd.year, dd.month, SUM(fs.total_amount) AS monthly_revenue, LAG(SUM(fs.total_amount)) OVER (ORDER BY dd.year, dd.month) AS prev_month_revenue FROM analytics.fact_sales fs JOIN analytics.dim_date dd ON fs.date_id = dd.date_id WHERE dd.full_date >= CURRENT_DATE - INTERVAL '12 months' GROUP BY 1, 2 ORDER BY 1, 2;
+WITH customer_metrics AS (SELECT fs.customer_id, COUNT(*) AS transaction_count, SUM(fs.total_amount) AS total_spent, MAX(dd.full_date) AS last_purchase_date, DATEDIFF(day, MAX(dd.full_date), CURRENT_DATE) AS days_since_last_purchase FROM analytics.fact_sales fs JOIN analytics.dim_date dd ON fs.date_id = dd.date_id GROUP BY 1) SELECT CASE WHEN total_spent >= 1000 AND days_since_last_purchase <= 30 THEN 'High Value Active' ELSE 'Other' END AS segment, COUNT(*), AVG(total_spent) FROM customer_metrics GROUP BY 1 ORDER BY 3 DESC;
+COPY lineitem FROM '/data/tpch/lineitem.tbl' DELIMITER '|' MAXERROR 10 DATEFORMAT 'YYYY-MM-DD';
+CREATE TABLE IF NOT EXISTS tpch.lineitem (l_orderkey BIGINT NOT NULL ENCODE az64, l_comment VARCHAR(44) ENCODE zstd) DISTKEY(l_orderkey) COMPOUND SORTKEY(l_shipdate);
+CALL tpch_generate(0.01);
