@@ -92,9 +92,20 @@ void shoal_type_name(shoal_type t, char *buf, size_t size)
 
 shoal_int128 shoal_pow10_i128(int n)
 {
-    shoal_int128 v = 1;
-    for (int i = 0; i < n; i++) v *= 10;
-    return v;
+    /* a table: this sits in the decimal rescaling of every value */
+    static shoal_int128 table[SHOAL_DECIMAL_MAX_PRECISION + 1];
+    static bool filled;
+    if (!filled) {
+        shoal_int128 v = 1;
+        for (int i = 0; i <= SHOAL_DECIMAL_MAX_PRECISION; i++, v *= 10) table[i] = v;
+        filled = true;
+    }
+    if (n < 0 || n > SHOAL_DECIMAL_MAX_PRECISION) {
+        shoal_int128 v = 1;
+        for (int i = 0; i < n; i++) v *= 10;
+        return v;
+    }
+    return table[n];
 }
 
 /* ---- calendar (days from civil, after Howard Hinnant's public-domain algorithm) ---- */

@@ -46,7 +46,17 @@ void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *ro
             } else {
                 char *dst = shoal_writer_reserve(w, (size_t)row_count * width);
                 const char *src = v->data;
-                for (uint32_t i = 0; i < row_count; i++) memcpy(dst + (size_t)i * width, src + (size_t)rows[i] * width, width);
+                switch (width) { /* typed gathers: no per-value memcpy call */
+                case 4:
+                    for (uint32_t i = 0; i < row_count; i++) memcpy(dst + (size_t)i * 4, src + (size_t)rows[i] * 4, 4);
+                    break;
+                case 8:
+                    for (uint32_t i = 0; i < row_count; i++) memcpy(dst + (size_t)i * 8, src + (size_t)rows[i] * 8, 8);
+                    break;
+                default:
+                    for (uint32_t i = 0; i < row_count; i++) memcpy(dst + (size_t)i * width, src + (size_t)rows[i] * width, width);
+                    break;
+                }
             }
         }
     }
@@ -74,7 +84,7 @@ static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows)
             uint32_t len;
             memcpy(&len, lens + (size_t)i * 4, 4);
             if (len > r->len - r->pos) return r->failed = true, false;
-            dst[i] = shoal_vector_add_string(v, (const char *)r->data + r->pos, len);
+            dst[i] = (shoal_string){(const char *)r->data + r->pos, len}; /* borrowed: no copy */
             r->pos += len;
         }
     } else if (!shoal_get_bytes(r, v->data, (size_t)nrows * shoal_physical_size(phys))) {

@@ -11,8 +11,10 @@
 /* Appends the selected rows of `b` (or the rows listed in `rows`, when given) to w. */
 void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *rows, uint32_t row_count);
 /* Reads one batch written by shoal_batch_write into `out`, which must be initialised (or
- * zeroed): it is freed and rebuilt with the written types. Returns false on malformed input
- * (r->failed is set; `out` holds what was read and must still be freed). */
+ * zeroed): it is freed and rebuilt with the written types. Strings are not copied: they point
+ * into the reader's buffer, which must outlive the batch (operators that keep rows copy them).
+ * Returns false on malformed input (r->failed is set; `out` holds what was read and must
+ * still be freed). */
 bool shoal_batch_read(shoal_reader *r, shoal_batch *out);
 
 #endif

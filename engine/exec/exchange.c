@@ -63,8 +63,11 @@ MPI_Request shoal_exchange_start(shoal_exchange *x, bool more)
         total += len;
     }
     if (total > INT_MAX) shoal_fatal("exchange round of %zu bytes is too large", total);
-    free(x->send_buf);
-    x->send_buf = shoal_xmalloc(total ? total : 1);
+    if (total > x->send_cap || x->send_buf == NULL) {
+        free(x->send_buf);
+        x->send_cap = total > x->send_cap * 2 ? total : x->send_cap * 2;
+        x->send_buf = shoal_xmalloc(x->send_cap ? x->send_cap : 1);
+    }
     for (int d = 0; d < x->size; d++) {
         if (x->outgoing[d].len) memcpy(x->send_buf + x->send_displs[d], x->outgoing[d].data, x->outgoing[d].len);
         x->outgoing[d].len = 0;
@@ -89,8 +92,11 @@ MPI_Request shoal_exchange_continue(shoal_exchange *x)
             x->any_more |= x->recv_meta[2 * s + 1] != 0;
         }
         if (total > INT_MAX) shoal_fatal("exchange round receives %zu bytes, too many for one round", total);
-        free(x->recv_buf);
-        x->recv_buf = shoal_xmalloc(total ? total : 1);
+        if (total > x->recv_cap || x->recv_buf == NULL) {
+            free(x->recv_buf);
+            x->recv_cap = total > x->recv_cap * 2 ? total : x->recv_cap * 2;
+            x->recv_buf = shoal_xmalloc(x->recv_cap ? x->recv_cap : 1);
+        }
         x->recv_len = total;
         x->phase = 2;
         MPI_Ialltoallv(x->send_buf, x->send_counts, x->send_displs, MPI_BYTE, x->recv_buf, x->recv_counts,

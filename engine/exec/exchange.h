@@ -23,6 +23,7 @@ typedef struct shoal_exchange {
     int *send_meta, *recv_meta; /* 2 ints per rank: byte count, more flag */
     int *send_counts, *send_displs, *recv_counts, *recv_displs;
     uint8_t *send_buf, *recv_buf;
+    size_t send_cap, recv_cap; /* kept across rounds: no fresh pages every round */
     size_t recv_len;
     int phase;                /* 0 idle, 1 counts in flight, 2 data in flight */
     bool any_more;            /* after a round: some rank announced more rounds */

@@ -1120,6 +1120,17 @@ static bool eval_and_or(node_state *ns, const shoal_batch *in, shoal_vector *out
         uint32_t *next = bufs[which];
         which ^= 1;
         uint32_t m2 = 0;
+        if (!v->validity && !out->validity) { /* no NULLs so far: branch-free */
+            ROWS(active, m, r, {
+                uint32_t decisive = (x[r] != 0) != is_and;
+                o[r] = (uint8_t)(is_and ^ decisive);
+                next[m2] = r;
+                m2 += !decisive;
+            });
+            active = next;
+            m = m2;
+            continue;
+        }
         ROWS(active, m, r, {
             bool valid = is_valid(v, r);
             if (valid && (x[r] != 0) != is_and) { /* decisive: FALSE for AND, TRUE for OR */

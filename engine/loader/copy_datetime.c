@@ -199,7 +199,7 @@ static long run_steps(const shoal_copy_datetime_format *f, const char *s, size_t
             while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
             break;
         case SHOAL_DT_YYYY:
-            if (read_digits(s, n, &i, 4, &v) == 0) return -1;
+            if (read_digits(s, n, &i, 4, &v) != 4) return -1; /* four digits: 96 is not a YYYY */
             d->year = v;
             break;
         case SHOAL_DT_YY:

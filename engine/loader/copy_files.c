@@ -221,7 +221,7 @@ void shoal_copy_plan(const shoal_copy_file_list *files, const shoal_copy_options
         }
     }
     for (int r = 0; r < nranks; r++)
-        qsort(works[r].ranges, (size_t)works[r].count, sizeof *works[r].ranges, compare_ranges);
+        if (works[r].count > 1) qsort(works[r].ranges, (size_t)works[r].count, sizeof *works[r].ranges, compare_ranges);
 }
 
 void shoal_copy_work_free(shoal_copy_work *works, int nranks)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define COMPRESSED_CHUNK ((size_t)256 << 10)
@@ -31,6 +32,12 @@ bool shoal_copy_input_open(shoal_copy_input *in, const char *path, shoal_copy_co
     }
     posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     in->cap = SHOAL_COPY_INPUT_WINDOW;
+    struct stat st;
+    if (compression == SHOAL_COPY_COMPRESSION_NONE && fstat(in->fd, &st) == 0 && st.st_size - start < (off_t)in->cap / 2) {
+        /* a small file or the tail of one: a window that fits it (it still grows if needed) */
+        off_t left = st.st_size > start ? st.st_size - start : 0;
+        in->cap = (size_t)left + 4096;
+    }
     in->buf = shoal_xmalloc(in->cap + SHOAL_COPY_INPUT_PAD);
     memset(in->buf, 0, SHOAL_COPY_INPUT_PAD);
     in->base = start;
@@ -148,25 +155,25 @@ static int more_zstd(shoal_copy_input *in, char *err, size_t err_size)
     size_t before = in->fill;
     while (in->fill < in->cap) {
         if (!read_compressed(in, err, err_size)) return -1;
-        ZSTD_inBuffer src = {in->zbuf, in->zlen, in->zpos};
-        ZSTD_outBuffer dst = {in->buf, in->cap, in->fill};
-        size_t old_fill = in->fill;
-        size_t ret = ZSTD_decompressStream(in->zd, &dst, &src);
-        if (ZSTD_isError(ret)) {
-            snprintf(err, err_size, "could not decompress '%s' as zstd: %s", in->path, ZSTD_getErrorName(ret));
-            return -1;
-        }
-        in->zstd_hint = ret;
-        in->zpos = src.pos;
-        in->fill = dst.pos;
-        if (in->fill == old_fill && in->zpos == in->zlen && in->zeof) {
-            if (in->any_input && in->zstd_hint != 0) {
+        if (in->zpos == in->zlen && in->zeof && !in->zstd_pending) {
+            if (in->any_input && in->zstd_hint != 0) { /* the last frame did not end */
                 snprintf(err, err_size, "could not decompress '%s' as zstd: unexpected end of file", in->path);
                 return -1;
             }
             in->eof = true;
             break;
         }
+        ZSTD_inBuffer src = {in->zbuf, in->zlen, in->zpos};
+        ZSTD_outBuffer dst = {in->buf, in->cap, in->fill};
+        size_t ret = ZSTD_decompressStream(in->zd, &dst, &src);
+        if (ZSTD_isError(ret)) {
+            snprintf(err, err_size, "could not decompress '%s' as zstd: %s", in->path, ZSTD_getErrorName(ret));
+            return -1;
+        }
+        in->zstd_hint = ret;
+        in->zstd_pending = dst.pos == dst.size; /* a full output may hide more to flush */
+        in->zpos = src.pos;
+        in->fill = dst.pos;
     }
     return in->fill > before ? 1 : 0;
 }

@@ -34,6 +34,7 @@ typedef struct shoal_copy_input {
     bool zs_ready;
     ZSTD_DStream *zd;
     size_t zstd_hint; /* last ZSTD_decompressStream result: 0 = a frame just ended */
+    bool zstd_pending; /* the last call filled the window: call again even without input */
 } shoal_copy_input;
 
 /* Opens `path` and positions the window at uncompressed offset `start` (only 0 for

@@ -1,7 +1,8 @@
 /* The COPY range parser: bytes of one file range -> typed column batches + rejected rows.
  *
  * Design. The input is a sliding window (copy_input.c). Work goes a chunk at a time, a chunk
- * being as many lines as the output batch has room for (<= SHOAL_BATCH_ROWS):
+ * being at most CHUNK_ROWS lines (no more than the output batch has room for), few enough
+ * that the chunk's bytes are still in L1/L2 when the converters read them again:
  *   1. scan: one pass over the window with 64-byte SIMD compares (SIMDe) that yields a
  *      bitmask of delimiters, newlines and the mode's special byte (the CSV quote, or the
  *      ESCAPE backslash). Each delimiter/newline closes a field; the field's pointer and
@@ -1296,11 +1297,11 @@ shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoa
     P->null_first = P->null_len > 0 && ((n0 >= '0' && n0 <= '9') || n0 == '-' || n0 == '+' || n0 == '.');
     P->limit = range->end < 0 ? INT64_MAX : range->end;
     P->stride = (size_t)P->ncols + 1;
-    P->fields = shoal_xcalloc(P->stride * ROWS, sizeof *P->fields);
-    P->row_ptr = shoal_xcalloc(ROWS, sizeof *P->row_ptr);
-    P->row_len = shoal_xcalloc(ROWS, sizeof *P->row_len);
-    P->row_off = shoal_xcalloc(ROWS, sizeof *P->row_off);
-    P->row_bad = shoal_xcalloc(ROWS, 1);
+    P->fields = shoal_xcalloc(P->stride * CHUNK_ROWS, sizeof *P->fields);
+    P->row_ptr = shoal_xcalloc(CHUNK_ROWS, sizeof *P->row_ptr);
+    P->row_len = shoal_xcalloc(CHUNK_ROWS, sizeof *P->row_len);
+    P->row_off = shoal_xcalloc(CHUNK_ROWS, sizeof *P->row_off);
+    P->row_bad = shoal_xcalloc(CHUNK_ROWS, 1);
     P->types = shoal_xmalloc((size_t)P->ncols * sizeof *P->types);
     for (int c = 0; c < P->ncols; c++) P->types[c] = t->columns[c].type;
     shoal_batch_init(&P->batch, P->ncols, P->types, ROWS);

@@ -128,9 +128,10 @@ shoal_table_scan *shoal_table_scan_open(shoal_table_store *store, const int *col
 
 void shoal_table_scan_init_batch(const shoal_table_scan *s, shoal_batch *batch)
 {
-    shoal_type types[s->ncols ? s->ncols : 1];
+    shoal_type *types = shoal_xmalloc((size_t)(s->ncols ? s->ncols : 1) * sizeof *types);
     for (int j = 0; j < s->ncols; j++) types[j] = s->m->columns[s->cols[j].column].type;
     shoal_batch_init(batch, s->ncols, types, SHOAL_BATCH_ROWS);
+    free(types);
 }
 
 const shoal_scan_stats *shoal_table_scan_stats(const shoal_table_scan *s) { return &s->stats; }

@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TABLE_ID 7
@@ -131,19 +134,23 @@ typedef struct load_spec {
     uint64_t first, count, seed;
 } load_spec;
 
+/* Folds one load's rows into a running checksum. */
+static void checksum_load(const load_spec *load, uint64_t *acc)
+{
+    shoal_batch b;
+    new_batch(&b);
+    for (uint64_t done = 0; done < load->count; done += 1000) {
+        uint32_t n = load->count - done < 1000 ? (uint32_t)(load->count - done) : 1000;
+        gen_batch(&b, load->first + done, n, load->seed);
+        hash_batch(&b, acc);
+    }
+    shoal_batch_free(&b);
+}
+
 static uint64_t expected_checksum(const load_spec *loads, int nloads)
 {
     uint64_t acc = 0;
-    shoal_batch b;
-    new_batch(&b);
-    for (int l = 0; l < nloads; l++) {
-        for (uint64_t done = 0; done < loads[l].count; done += 1000) {
-            uint32_t n = loads[l].count - done < 1000 ? (uint32_t)(loads[l].count - done) : 1000;
-            gen_batch(&b, loads[l].first + done, n, loads[l].seed);
-            hash_batch(&b, &acc);
-        }
-    }
-    shoal_batch_free(&b);
+    for (int l = 0; l < nloads; l++) checksum_load(&loads[l], &acc);
     return acc;
 }
 
@@ -918,6 +925,58 @@ static void test_prepared_without_commit(void)
     free(dir);
 }
 
+/* A real crash: a child process loads in a loop and is killed with SIGKILL at a random moment;
+ * the table is then exactly one of the committed states, with no garbage after recovery. */
+static void test_kill_9_during_loads(void)
+{
+    enum { LOADS = 60, ROWS = 1000 };
+    char *dir = test_make_dir();
+    shoal_table_store *store = open_store(dir, 500, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+    CU_ASSERT_TRUE(load(store, false, 0, 2500, 1));
+    shoal_table_store_close(store);
+    uint64_t sums[LOADS + 1], acc = 0;
+    for (int j = 0; j <= LOADS; j++) {
+        load_spec spec = j == 0 ? (load_spec){0, 2500, 1} : (load_spec){2500 + (uint64_t)(j - 1) * ROWS, ROWS, 1 + (uint64_t)j};
+        checksum_load(&spec, &acc);
+        sums[j] = acc; /* the contents after loads 0..j */
+    }
+    uint64_t rng = (uint64_t)time(NULL) | 1;
+    for (int iter = 0; iter < 10; iter++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            shoal_table_store *s = open_store(dir, 500, 0);
+            uint64_t have = s ? shoal_table_store_rows(s) : 0;
+            for (int j = 1; s && j <= LOADS; j++) {
+                uint64_t first = 2500 + (uint64_t)(j - 1) * ROWS;
+                if (first < have) continue; /* committed before an earlier kill */
+                if (!load(s, false, first, ROWS, 1 + (uint64_t)j)) break;
+            }
+            _exit(0);
+        }
+        CU_ASSERT_FATAL(pid > 0);
+        struct timespec pause = {0, (long)(test_rand(&rng) % 300000000)};
+        nanosleep(&pause, NULL);
+        kill(pid, SIGKILL);
+        int status;
+        waitpid(pid, &status, 0);
+        store = open_store(dir, 500, 0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(store);
+        uint64_t sum, rows;
+        CU_ASSERT_TRUE(scan_checksum(store, &sum, &rows));
+        CU_ASSERT_TRUE(rows >= 2500 && (rows - 2500) % ROWS == 0);
+        int j = (int)((rows - 2500) / ROWS);
+        CU_ASSERT_TRUE_FATAL(j >= 0 && j <= LOADS);
+        CU_ASSERT_EQUAL(sum, sums[j]);
+        CU_ASSERT_EQUAL(garbage_files(store), 0);
+        if (getenv("SHOAL_TEST_VERBOSE")) fprintf(stderr, "kill %d: %d loads committed\n", iter, j);
+        shoal_table_store_close(store);
+    }
+    test_remove_dir(dir);
+    free(dir);
+}
+
 /* ---- corrupt files ---- */
 
 static void flip_byte(const char *path, long offset)
@@ -1049,6 +1108,7 @@ void register_table_store_tests(void)
     CU_add_test(s, "fault at every call of an append", test_fault_injection_append);
     CU_add_test(s, "fault at every call of a replace", test_fault_injection_replace);
     CU_add_test(s, "prepared but never committed", test_prepared_without_commit);
+    CU_add_test(s, "kill -9 during loads", test_kill_9_during_loads);
     CU_add_test(s, "corrupt files", test_corrupt_files);
     CU_add_test(s, "drop, and a fault at every call of it", test_drop);
 }
