@@ -2,12 +2,14 @@
 #include "shell/options.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void shell_print_usage(FILE *out)
 {
     fputs("usage: mpirun -np N shoal [--data DIR] [-c SQL | -f FILE] [--csv] [--dedicated-leader]\n"
-          "  --data DIR          the cluster's data directory (default ./shoal-data; rank K uses DIR/rank-K)\n"
+          "  --data DIR          the cluster's data directory (default $SHOAL_DATA, else ./shoal-data;\n"
+          "                      rank K uses DIR/rank-K)\n"
           "  -c SQL              run the statements (or a \\meta-command) and exit\n"
           "  -f FILE             run the statements in FILE and exit\n"
           "  --csv               print results as CSV with a header line; notices go to stderr\n"
@@ -20,7 +22,8 @@ void shell_print_usage(FILE *out)
 int shell_parse_options(int argc, char **argv, shell_options *opts, char *err, int err_size)
 {
     memset(opts, 0, sizeof *opts);
-    opts->data_dir = "./shoal-data";
+    const char *env_data = getenv("SHOAL_DATA");
+    opts->data_dir = env_data && *env_data ? env_data : "./shoal-data";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **target = NULL;

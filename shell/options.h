@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 typedef struct shell_options {
-    const char *data_dir;  /* default ./shoal-data */
+    const char *data_dir;  /* default $SHOAL_DATA, else ./shoal-data */
     const char *command;   /* -c */
     const char *file;      /* -f */
     bool csv;

@@ -97,7 +97,10 @@ shoal_int128 shoal_pow10_i128(int n)
     static bool filled;
     if (!filled) {
         shoal_int128 v = 1;
-        for (int i = 0; i <= SHOAL_DECIMAL_MAX_PRECISION; i++, v *= 10) table[i] = v;
+        for (int i = 0; i <= SHOAL_DECIMAL_MAX_PRECISION; i++) {
+            table[i] = v;
+            if (i < SHOAL_DECIMAL_MAX_PRECISION) v *= 10; /* 10^39 would overflow */
+        }
         filled = true;
     }
     if (n < 0 || n > SHOAL_DECIMAL_MAX_PRECISION) {

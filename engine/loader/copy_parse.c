@@ -107,10 +107,11 @@ static inline uint64_t match64(const char *p, simde__m256i a, simde__m256i b, si
     return (uint64_t)(uint32_t)simde_mm256_movemask_epi8(m0) | (uint64_t)(uint32_t)simde_mm256_movemask_epi8(m1) << 32;
 }
 
+/* Field c of row r; fields past the last column are dropped but the first (slot ncols),
+ * which the trailing-delimiter rule looks at. */
 static inline void put_field(parser *P, int c, uint32_t r, size_t offset, uint32_t len_flags)
 {
-    size_t s = (size_t)(c < P->ncols ? c : P->ncols);
-    P->fields[r * P->stride + s] = (uint64_t)offset << 32 | len_flags;
+    if (c <= P->ncols) P->fields[r * P->stride + (size_t)c] = (uint64_t)offset << 32 | len_flags;
 }
 
 /* The converters' view of column c: LOAD_FIELD(r) declares p (the text) and fl (flags|length). */
@@ -137,17 +138,60 @@ static bool all_blank(const char *p, uint32_t n)
     return true;
 }
 
+/* Field text always has at least 16 readable bytes after its end (the window's padding,
+ * the scratch buffer's slack), so the helpers below read whole words past short fields and
+ * mask what is not theirs. */
 static inline bool is_ascii(const char *p, uint32_t n)
 {
-    uint64_t acc = 0;
+    uint64_t acc = 0, w;
     uint32_t k = 0;
     for (; k + 8 <= n; k += 8) {
-        uint64_t w;
         memcpy(&w, p + k, 8);
         acc |= w;
     }
-    for (; k < n; k++) acc |= (unsigned char)p[k];
+    if (k < n) {
+        memcpy(&w, p + k, 8);
+        acc |= w & ((1ull << (8 * (n - k))) - 1);
+    }
     return (acc & 0x8080808080808080ull) == 0;
+}
+
+/* The value of n (1..8) ASCII digits at p (SWAR); false when one is not a digit. */
+static inline bool digits8(const char *p, uint32_t n, uint64_t *out)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    const uint64_t keep = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+    /* a byte is a digit when its high nibble is 3 and adding 6 keeps it so */
+    uint64_t bad = ((w & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+                   (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull);
+    if (bad & keep) return false;
+    w = (w & 0x0F0F0F0F0F0F0F0Full & keep) << (64 - 8 * n); /* leading zero digits in front */
+    w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFull;
+    w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFull;
+    w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFull;
+    *out = w;
+    return true;
+}
+
+/* The value of n (0..18) digits. */
+static inline bool digits18(const char *p, uint32_t n, uint64_t *out)
+{
+    uint64_t hi, lo;
+    if (n <= 8) {
+        *out = 0;
+        return n == 0 || digits8(p, n, out);
+    }
+    if (n <= 16) {
+        if (!digits8(p, n - 8, &hi) || !digits8(p + n - 8, 8, &lo)) return false;
+        *out = hi * 100000000u + lo;
+        return true;
+    }
+    uint64_t mid;
+    if (n > 18 || !digits8(p, n - 16, &hi) || !digits8(p + n - 16, 8, &mid) || !digits8(p + n - 8, 8, &lo))
+        return false;
+    *out = (hi * 100000000u + mid) * 100000000u + lo;
+    return true;
 }
 
 /* Returns true when s[0,n) is valid UTF-8 (no overlongs, surrogates or code points past
@@ -626,17 +670,10 @@ static int first_bad_char(const char *p, uint32_t n, bool allow_dot)
 
 static inline bool fast_int(const char *p, uint32_t fl, int64_t *out)
 {
-    if (fl == 0 || fl > 18) return false; /* flags make fl large, and 18 digits cannot overflow */
-    uint32_t i = 0;
-    bool neg = p[0] == '-';
-    i = neg;
-    if (i == fl) return false;
-    uint64_t v = 0;
-    for (; i < fl; i++) {
-        unsigned d = (unsigned)(unsigned char)p[i] - '0';
-        if (d > 9) return false;
-        v = v * 10 + d;
-    }
+    if (fl - 1 > 18) return false; /* empty, flagged (fl is large) or long: the slow path */
+    uint32_t neg = p[0] == '-', n = fl - neg;
+    uint64_t v;
+    if (n == 0 || n > 18 || !digits18(p + neg, n, &v)) return false; /* 18 digits cannot overflow */
     *out = neg ? -(int64_t)v : (int64_t)v;
     return true;
 }
@@ -695,33 +732,36 @@ static const int64_t pow10_i64[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000L
                                       1000000000000000000LL};
 
 /* [-]digits[.digits] with at most `scale` fraction digits and at most int_max integer digits. */
-static inline bool fast_decimal(const char *p, uint32_t fl, int scale, int int_max, int64_t *out)
+/* The first '.' among the n bytes at p (n <= 16), or n. */
+static inline uint32_t find_dot(const char *p, uint32_t n)
 {
-    if (fl == 0 || fl > 19) return false;
-    uint32_t i = p[0] == '-';
-    bool neg = i;
-    uint64_t v = 0;
-    int id = 0, fd = 0;
-    while (i < fl) {
-        unsigned d = (unsigned)(unsigned char)p[i] - '0';
-        if (d > 9) break;
-        v = v * 10 + d;
-        id++;
-        i++;
-    }
-    if (i < fl && p[i] == '.') {
-        i++;
-        while (i < fl && fd < scale) {
-            unsigned d = (unsigned)(unsigned char)p[i] - '0';
-            if (d > 9) break;
-            v = v * 10 + d;
-            fd++;
-            i++;
+    for (uint32_t base = 0; base < n && base < 16; base += 8) {
+        uint64_t w;
+        memcpy(&w, p + base, 8);
+        uint64_t x = w ^ 0x2E2E2E2E2E2E2E2Eull;
+        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull; /* lowest set: first '.' */
+        if (z) {
+            uint32_t k = base + ((uint32_t)__builtin_ctzll(z) >> 3);
+            return k < n ? k : n;
         }
     }
-    if (i != fl || id + fd == 0 || id > int_max) return false;
-    *out = (int64_t)(v * (uint64_t)pow10_i64[scale - fd]);
-    if (neg) *out = -*out;
+    return n;
+}
+
+static inline bool fast_decimal(const char *p, uint32_t fl, int scale, int int_max, int64_t *out)
+{
+    if (fl - 1 > 18) return false;
+    uint32_t neg = p[0] == '-', n = fl - neg;
+    const char *d = p + neg;
+    uint32_t dot = find_dot(d, n);
+    uint32_t id = dot, fd = dot < n ? n - dot - 1 : 0;
+    uint64_t iv, fv;
+    /* more fraction digits than the scale need rounding, leading zeros past int_max a closer
+     * look: the slow path does both */
+    if (id + fd == 0 || (int)id > int_max || (int)fd > scale || !digits18(d, id, &iv) || !digits18(d + dot + 1, fd, &fv))
+        return false;
+    uint64_t v = iv * (uint64_t)pow10_i64[scale] + fv * (uint64_t)pow10_i64[scale - (int)fd];
+    *out = neg ? -(int64_t)v : (int64_t)v;
     return true;
 }
 
@@ -843,20 +883,48 @@ static inline int32_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* Days before January 1st of 1900 + i, and whether that year is a leap year, for the ISO
+ * date fast path (other years take the general road). */
+#define FAST_YEAR0 1900
+#define FAST_YEARS 256
+static int32_t year_days[FAST_YEARS];
+static uint8_t year_leap[FAST_YEARS];
+static const uint16_t month_days_before[2][13] = {{0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+                                                  {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335}};
+static const uint8_t month_length[2][13] = {{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31},
+                                            {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}};
+
+__attribute__((constructor)) static void fill_year_tables(void)
+{
+    for (int i = 0; i < FAST_YEARS; i++) {
+        int y = FAST_YEAR0 + i;
+        year_days[i] = days_from_civil(y, 1, 1);
+        year_leap[i] = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    }
+}
+
+/* YYYY-MM-DD exactly, years 1900-2155 (SWAR digit checks, table lookups). */
 static inline bool fast_date(const char *p, uint32_t fl, int32_t *out)
 {
-    if (fl != 10 || p[4] != '-' || p[7] != '-') return false;
-    unsigned d0 = (unsigned char)p[0] - '0', d1 = (unsigned char)p[1] - '0', d2 = (unsigned char)p[2] - '0',
-             d3 = (unsigned char)p[3] - '0', m0 = (unsigned char)p[5] - '0', m1 = (unsigned char)p[6] - '0',
-             a0 = (unsigned char)p[8] - '0', a1 = (unsigned char)p[9] - '0';
-    if ((d0 > 9) | (d1 > 9) | (d2 > 9) | (d3 > 9) | (m0 > 9) | (m1 > 9) | (a0 > 9) | (a1 > 9)) return false;
-    int y = (int)(d0 * 1000 + d1 * 100 + d2 * 10 + d3), m = (int)(m0 * 10 + m1), d = (int)(a0 * 10 + a1);
-    if (m < 1 || m > 12 || d < 1) return false;
-    static const uint8_t dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int max = dim[m];
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) max = 29;
-    if (d > max) return false;
-    *out = days_from_civil(y, m, d);
+    if (fl != 10) return false;
+    uint64_t w;
+    uint16_t dd;
+    memcpy(&w, p, 8);
+    memcpy(&dd, p + 8, 2);
+    const uint64_t digits = 0x00FFFF00FFFFFFFFull; /* bytes 0-3 and 5-6; 4 and 7 are dashes */
+    if ((w & ~digits) != 0x2D00002D00000000ull) return false;
+    uint64_t bad = ((w & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+                   (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull);
+    unsigned a0 = (unsigned)(dd & 0xFF) - '0', a1 = (unsigned)(dd >> 8) - '0';
+    if ((bad & digits) || a0 > 9 || a1 > 9) return false;
+    uint64_t y4 = w & 0x0F0F0F0F; /* YYYY as 4 digit bytes */
+    y4 = (y4 * 10 + (y4 >> 8)) & 0x00FF00FF;
+    unsigned y = (unsigned)((y4 * 100 + (y4 >> 16)) & 0xFFFF) - FAST_YEAR0;
+    unsigned m = (unsigned)((w >> 40) & 0xF) * 10 + (unsigned)((w >> 48) & 0xF), d = a0 * 10 + a1;
+    if (y >= FAST_YEARS || m - 1 > 11) return false;
+    unsigned leap = year_leap[y];
+    if (d - 1 >= month_length[leap][m]) return false;
+    *out = year_days[y] + month_days_before[leap][m] + (int32_t)d - 1;
     return true;
 }
 

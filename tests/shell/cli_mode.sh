@@ -39,10 +39,14 @@ grep -q 'ERROR: invalid command \\nosuchcommand' "$TMP/badmeta.err" || { show ba
 note "-c unknown meta-command: exit $RC, ok"
 
 # ---- -c with SQL (not supported yet: any error will do, but it must be one)
-run_capture sql 4 -c 'select 1;'
-[ "$RC" -ne 0 ] || { show sql; fail "-c 'select 1;' exited 0"; }
-grep -q '^ERROR: ' "$TMP/sql.err" || { show sql; fail "-c 'select 1;' printed no ERROR on stderr"; }
-note "-c SQL: exit $RC, ok"
+run_capture sql 4 --csv -c 'select 1 + 1 as two;'
+[ "$RC" -eq 0 ] || { show sql; fail "-c 'select 1 + 1 as two;' exited $RC"; }
+[ "$(cat "$TMP/sql.out")" = "$(printf 'two\n2')" ] || { show sql; fail "-c 'select 1 + 1 as two;' did not print two / 2"; }
+run_capture sqlerr 4 -c 'selec 1;'
+[ "$RC" -ne 0 ] || { show sqlerr; fail "-c 'selec 1;' exited 0"; }
+grep -q '^ERROR: syntax error at or near "selec" (line 1, column 1)' "$TMP/sqlerr.err" ||
+  { show sqlerr; fail "-c 'selec 1;' printed no syntax error with its position on stderr"; }
+note "-c SQL: ok; a syntax error exits $RC"
 
 # ---- -f FILE with two \ranks lines
 printf '\\ranks\n\\ranks\n' >"$TMP/two.sql"

@@ -21,7 +21,7 @@ launcher() {
   local name=$1
   shift
   RC=0
-  timeout "$MPI_TIMEOUT" "$SHOAL_RUN" "$@" </dev/null >"$TMP/$name.out" 2>"$TMP/$name.err" || RC=$?
+  SHOAL_DATA=$TMP/data-$name timeout "$MPI_TIMEOUT" "$SHOAL_RUN" "$@" </dev/null >"$TMP/$name.out" 2>"$TMP/$name.err" || RC=$?
   [ "$RC" -ne 124 ] || fail "$name: hpc/shoal-run did not finish within ${MPI_TIMEOUT}s"
 }
 has_word() { grep -qE -- "(^| )$2( |$)" "$TMP/$1.out"; }

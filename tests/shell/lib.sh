@@ -59,7 +59,8 @@ export SHOAL_HISTORY=$TMP/history
 run_shoal() {
   local np=$1
   shift
-  timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np "$np" "$SHOAL_BIN" "$@"
+  # a data directory per rank count: data written by N ranks is refused by another count
+  SHOAL_DATA=$TMP/data-np$np timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np "$np" "$SHOAL_BIN" "$@"
 }
 
 # run_capture NAME NP ARGS... : runs the job with stdin from /dev/null; stdout to $TMP/NAME.out,
