@@ -75,7 +75,11 @@ static void collect(void *arg, const shoal_batch *b)
  * final:    RECEIVE -> AGGREGATE FINAL -> SORT by sum desc LIMIT 3 */
 static void build_plans(shoal_arena *a, uint32_t table_id, shoal_plan **fragment, shoal_plan **final_plan)
 {
-    shoal_type t3[3] = {shoal_type_make(SHOAL_TYPE_BIGINT), shoal_type_decimal(15, 2), shoal_type_string(SHOAL_TYPE_VARCHAR, 8)};
+    /* in the arena: the plan is serialized after this function returns */
+    shoal_type *t3 = shoal_arena_alloc(a, 3 * sizeof(shoal_type));
+    t3[0] = shoal_type_make(SHOAL_TYPE_BIGINT);
+    t3[1] = shoal_type_decimal(15, 2);
+    t3[2] = shoal_type_string(SHOAL_TYPE_VARCHAR, 8);
     shoal_plan *scan = shoal_plan_new(a, SHOAL_PLAN_SCAN, NULL, 3);
     scan->table_id = table_id;
     scan->table_column_count = 3;
