@@ -79,3 +79,19 @@ void shoal_arena_reset(shoal_arena *arena)
     }
     arena->bytes_allocated = 0;
 }
+
+void shoal_arena_rewind(shoal_arena *arena)
+{
+    shoal_arena_block *keep = arena->blocks;
+    if (keep == NULL) return;
+    shoal_arena_block *b = keep->next;
+    while (b) {
+        shoal_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    keep->next = NULL;
+    keep->used = 0;
+    arena->blocks = keep;
+    arena->bytes_allocated = keep->size;
+}

@@ -27,5 +27,7 @@ void shoal_arena_init(shoal_arena *arena, size_t block_size);
 void *shoal_arena_alloc(shoal_arena *arena, size_t size); /* 16-byte aligned, never NULL */
 char *shoal_arena_strdup(shoal_arena *arena, const char *s);
 void shoal_arena_reset(shoal_arena *arena); /* frees every block */
+/* Empties the arena but keeps its newest block for reuse (no fresh pages per batch). */
+void shoal_arena_rewind(shoal_arena *arena);
 
 #endif

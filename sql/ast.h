@@ -769,6 +769,13 @@ shoal_ast_func_call *shoal_ast_make_call(shoal_arena *arena, const char *name, s
 shoal_ast_func_call *shoal_ast_make_call1(shoal_arena *arena, const char *name, shoal_ast_node *arg,
                                           shoal_location loc);
 
+/* ---- comparing (sql/ast_equal.c) ---- */
+
+/* True when the two trees say the same thing: same tags and contents all the way down,
+ * ignoring source locations, how a call was spelled (SUBSTRING(x FROM 1) = substring(x, 1))
+ * and how an interval was written ('1 year' = '12 months'). NULL equals only NULL. */
+bool shoal_ast_equal(const void *a, const void *b);
+
 /* ---- printing (sql/ast_print.c) ---- */
 
 /* Canonical SQL for any node (a statement, query, expression, type...), on one line: keywords

@@ -29,7 +29,7 @@ void shoal_vector_reset(shoal_vector *v)
     v->count = 0;
     free(v->validity);
     v->validity = NULL;
-    shoal_arena_reset(&v->heap);
+    shoal_arena_rewind(&v->heap);
 }
 
 void shoal_vector_reserve(shoal_vector *v, uint32_t capacity)

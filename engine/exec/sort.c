@@ -47,9 +47,10 @@ void shoal_sorter_free(shoal_sorter *s)
     free(s);
 }
 
-/* dst[base + i] = src[rows[i]] (or src[i] when rows is NULL), for n values of `width` bytes;
- * strings are copied into dst's heap. Validity follows. */
-static void gather(shoal_vector *dst, uint32_t base, const shoal_vector *src, const uint32_t *rows, uint32_t n)
+/* dst[base + i] = src[rows[i]] (or src[i] when rows is NULL); strings are copied into dst's
+ * heap, or, with borrow_strings, point at src's bytes. Validity follows. */
+static void gather(shoal_vector *dst, uint32_t base, const shoal_vector *src, const uint32_t *rows, uint32_t n,
+                   bool borrow_strings)
 {
     shoal_physical phys = shoal_type_physical(src->type);
     char *d = (char *)dst->data;
@@ -75,6 +76,10 @@ static void gather(shoal_vector *dst, uint32_t base, const shoal_vector *src, co
         for (uint32_t i = 0; i < n; i++) ((shoal_int128 *)d)[base + i] = ((const shoal_int128 *)sd)[rows ? rows[i] : i];
         break;
     case SHOAL_PHYS_STRING:
+        if (borrow_strings) {
+            for (uint32_t i = 0; i < n; i++) ((shoal_string *)d)[base + i] = ((const shoal_string *)sd)[rows ? rows[i] : i];
+            break;
+        }
         for (uint32_t i = 0; i < n; i++) {
             shoal_string x = ((const shoal_string *)sd)[rows ? rows[i] : i];
             ((shoal_string *)d)[base + i] = shoal_vector_add_string(dst, x.ptr, x.len);
@@ -94,7 +99,7 @@ void shoal_sorter_add(shoal_sorter *s, const shoal_batch *in)
     for (int c = 0; c < s->column_count; c++) {
         shoal_vector *v = &s->columns[c];
         shoal_vector_reserve(v, base + n);
-        gather(v, base, &in->columns[c], in->sel, n);
+        gather(v, base, &in->columns[c], in->sel, n, false);
         v->count = base + n;
     }
     s->rows += n;
@@ -192,7 +197,7 @@ bool shoal_sorter_next(shoal_sorter *s, shoal_batch *out)
     for (int c = 0; c < s->column_count; c++) {
         shoal_vector *v = &out->columns[c];
         shoal_vector_reserve(v, n);
-        gather(v, 0, &s->columns[c], rows, n);
+        gather(v, 0, &s->columns[c], rows, n, true); /* the sorter's own bytes: no copy */
         v->count = n;
     }
     out->count = n;

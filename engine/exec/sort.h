@@ -25,7 +25,8 @@ void shoal_sorter_add(shoal_sorter *s, const shoal_batch *in);
 /* Sorts; call once after the last add. */
 void shoal_sorter_finish(shoal_sorter *s);
 uint64_t shoal_sorter_rows(const shoal_sorter *s);
-/* Emits the next up to SHOAL_BATCH_ROWS sorted rows into out; false when done. */
+/* Emits the next up to SHOAL_BATCH_ROWS sorted rows into out; false when done. Strings in
+ * `out` point into the sorter, which must outlive the batch's use. */
 bool shoal_sorter_next(shoal_sorter *s, shoal_batch *out);
 
 #endif

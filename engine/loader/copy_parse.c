@@ -156,17 +156,18 @@ static inline bool is_ascii(const char *p, uint32_t n)
     return (acc & 0x8080808080808080ull) == 0;
 }
 
-/* The value of n (1..8) ASCII digits at p (SWAR); false when one is not a digit. */
-static inline bool digits8(const char *p, uint32_t n, uint64_t *out)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* The value of the n (1..8) ASCII digits in the low bytes of w, first digit lowest (SWAR);
+ * false when one is not a digit. */
+ALWAYS_INLINE bool digits_word(uint64_t w, uint32_t n, uint64_t *out)
 {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    const uint64_t keep = n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+    const uint64_t keep = ~0ull >> (64 - 8 * n);
     /* a byte is a digit when its high nibble is 3 and adding 6 keeps it so */
     uint64_t bad = ((w & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
                    (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull);
     if (bad & keep) return false;
-    w = (w & 0x0F0F0F0F0F0F0F0Full & keep) << (64 - 8 * n); /* leading zero digits in front */
+    w = (w & 0x0F0F0F0F0F0F0F0Full) << (64 - 8 * n); /* drops what follows; zero digits in front */
     w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFull;
     w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFull;
     w = (w * 10000 + (w >> 32)) & 0xFFFFFFFFull;
@@ -174,8 +175,15 @@ static inline bool digits8(const char *p, uint32_t n, uint64_t *out)
     return true;
 }
 
+ALWAYS_INLINE bool digits8(const char *p, uint32_t n, uint64_t *out)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return digits_word(w, n, out);
+}
+
 /* The value of n (0..18) digits. */
-static inline bool digits18(const char *p, uint32_t n, uint64_t *out)
+ALWAYS_INLINE bool digits18(const char *p, uint32_t n, uint64_t *out)
 {
     uint64_t hi, lo;
     if (n <= 8) {
@@ -668,7 +676,7 @@ static int first_bad_char(const char *p, uint32_t n, bool allow_dot)
     return -1;
 }
 
-static inline bool fast_int(const char *p, uint32_t fl, int64_t *out)
+ALWAYS_INLINE bool fast_int(const char *p, uint32_t fl, int64_t *out)
 {
     if (fl - 1 > 18) return false; /* empty, flagged (fl is large) or long: the slow path */
     uint32_t neg = p[0] == '-', n = fl - neg;
@@ -732,35 +740,49 @@ static const int64_t pow10_i64[19] = {1LL, 10LL, 100LL, 1000LL, 10000LL, 100000L
                                       1000000000000000000LL};
 
 /* [-]digits[.digits] with at most `scale` fraction digits and at most int_max integer digits. */
-/* The first '.' among the n bytes at p (n <= 16), or n. */
-static inline uint32_t find_dot(const char *p, uint32_t n)
-{
-    for (uint32_t base = 0; base < n && base < 16; base += 8) {
-        uint64_t w;
-        memcpy(&w, p + base, 8);
-        uint64_t x = w ^ 0x2E2E2E2E2E2E2E2Eull;
-        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull; /* lowest set: first '.' */
-        if (z) {
-            uint32_t k = base + ((uint32_t)__builtin_ctzll(z) >> 3);
-            return k < n ? k : n;
-        }
-    }
-    return n;
-}
-
-static inline bool fast_decimal(const char *p, uint32_t fl, int scale, int int_max, int64_t *out)
+/* [-]digits[.digits]: at most `scale` fraction digits and int_max integer digits (more
+ * fraction digits need rounding, and leading zeros past int_max a closer look: the slow
+ * path does both). Up to 8 bytes after the sign go through one word: the '.' is found and
+ * squeezed out, and the digits converted at once. */
+ALWAYS_INLINE bool fast_decimal(const char *p, uint32_t fl, int scale, int int_max, int64_t *out)
 {
     if (fl - 1 > 18) return false;
     uint32_t neg = p[0] == '-', n = fl - neg;
     const char *d = p + neg;
-    uint32_t dot = find_dot(d, n);
-    uint32_t id = dot, fd = dot < n ? n - dot - 1 : 0;
-    uint64_t iv, fv;
-    /* more fraction digits than the scale need rounding, leading zeros past int_max a closer
-     * look: the slow path does both */
-    if (id + fd == 0 || (int)id > int_max || (int)fd > scale || !digits18(d, id, &iv) || !digits18(d + dot + 1, fd, &fv))
-        return false;
-    uint64_t v = iv * (uint64_t)pow10_i64[scale] + fv * (uint64_t)pow10_i64[scale - (int)fd];
+    uint64_t v;
+    if (likely(n - 1 < 8)) {
+        uint64_t w;
+        memcpy(&w, d, 8);
+        uint64_t x = w ^ 0x2E2E2E2E2E2E2E2Eull;
+        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull & (~0ull >> (64 - 8 * n));
+        uint32_t dot = z ? (uint32_t)__builtin_ctzll(z) >> 3 : n; /* the lowest hit is a real '.' */
+        uint32_t fd = dot < n ? n - dot - 1 : 0;
+        if ((int)dot > int_max || (int)fd > scale || dot + fd == 0) return false;
+        if (dot < n) {
+            uint64_t before = dot ? w & (~0ull >> (64 - 8 * dot)) : 0;
+            uint64_t after = w >> (8 * dot) >> 8; /* dot <= 7 */
+            w = before | after << (8 * dot);
+        }
+        if (!digits_word(w, dot + fd, &v)) return false;
+        v *= (uint64_t)pow10_i64[scale - (int)fd];
+    } else {
+        uint32_t i = 0;
+        int id = 0, fd = 0;
+        v = 0;
+        for (; i < n; i++, id++) {
+            unsigned c = (unsigned)(unsigned char)d[i] - '0';
+            if (c > 9) break;
+            v = v * 10 + c;
+        }
+        if (i < n && d[i] == '.')
+            for (i++; i < n && fd < scale; i++, fd++) {
+                unsigned c = (unsigned)(unsigned char)d[i] - '0';
+                if (c > 9) break;
+                v = v * 10 + c;
+            }
+        if (i != n || id + fd == 0 || id > int_max) return false;
+        v *= (uint64_t)pow10_i64[scale - fd];
+    }
     *out = neg ? -(int64_t)v : (int64_t)v;
     return true;
 }
@@ -904,7 +926,7 @@ __attribute__((constructor)) static void fill_year_tables(void)
 }
 
 /* YYYY-MM-DD exactly, years 1900-2155 (SWAR digit checks, table lookups). */
-static inline bool fast_date(const char *p, uint32_t fl, int32_t *out)
+ALWAYS_INLINE bool fast_date(const char *p, uint32_t fl, int32_t *out)
 {
     if (fl != 10) return false;
     uint64_t w;

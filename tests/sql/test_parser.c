@@ -32,15 +32,14 @@ static void assert_text(const char *actual, const char *expected, const char *fi
     CU_assertImplementation(same, (unsigned)line, "text as expected", file, "", CU_FALSE);
 }
 
-/* Parses text that must parse; NULL (and a reported failure) when it does not. */
+/* Parses text that must parse (a failure ends the test). */
 static shoal_ast_statement **parse_all(const char *sql, int *count)
 {
     shoal_ast_statement **statements;
     shoal_error err;
     if (!shoal_parse(sql, strlen(sql), &arena, &statements, count, &err)) {
         fprintf(stderr, "\nunexpected error: %s\n  in: %s\n", err.message, sql);
-        CU_FAIL("statement did not parse");
-        return NULL;
+        CU_FAIL_FATAL("statement did not parse"); /* ends the test: its checks would dereference NULL */
     }
     return statements;
 }
@@ -75,10 +74,20 @@ static char *canonical(const char *sql)
     return joined;
 }
 
-/* parse -> print -> parse -> print gives the same text: returns that text. */
+/* parse -> print -> parse gives the same trees, and printing those gives the same text:
+ * returns that text. */
 static char *assert_fixed_point(const char *sql)
 {
+    int count = 0, reparsed_count = 0;
+    shoal_ast_statement **statements = parse_all(sql, &count);
     char *once = canonical(sql);
+    shoal_ast_statement **reparsed = parse_all(once, &reparsed_count);
+    CU_ASSERT_EQUAL(reparsed_count, count);
+    for (int i = 0; statements && reparsed && i < count && i < reparsed_count; i++) {
+        bool same = shoal_ast_equal(statements[i], reparsed[i]);
+        if (!same) fprintf(stderr, "\nprinting changed the tree of statement %d:\n  %s\n", i + 1, once);
+        CU_ASSERT_TRUE(same);
+    }
     char *twice = canonical(once);
     ASSERT_TEXT(twice, once);
     return once;
@@ -954,6 +963,37 @@ static void test_node_helpers(void)
     ASSERT_TEXT(err.message, "syntax error at end of input (line 1, column 4)");
 }
 
+/* The parsed tree of `SELECT <expression>`'s expression. */
+static shoal_ast_node *expression_of(const char *expression)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s", expression);
+    shoal_ast_query *query = shoal_cast(query, parse_one(sql));
+    return query ? shoal_cast(target, shoal_cast(select, query->body)->targets.items[0])->expr : NULL;
+}
+
+static void test_equality(void)
+{
+    CU_ASSERT_TRUE(shoal_ast_equal(expression_of("a + 1"), expression_of("(A)+1")));
+    CU_ASSERT_TRUE(shoal_ast_equal(expression_of("SUBSTRING(s FROM 1 FOR 2)"), expression_of("substring(s, 1, 2)")));
+    CU_ASSERT_TRUE(shoal_ast_equal(expression_of("interval '1 year'"), expression_of("interval '12' month")));
+    CU_ASSERT_TRUE(shoal_ast_equal(expression_of("x::int4"), expression_of("cast(x as integer)")));
+    CU_ASSERT_TRUE(shoal_ast_equal(expression_of("a and (b and c)"), expression_of("(a and b) and c")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("a + 1"), expression_of("a + 2")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("1 - (2 - 3)"), expression_of("1 - 2 - 3")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("\"A\""), expression_of("a")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("x::varchar(3)"), expression_of("x::varchar(4)")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("count(x)"), expression_of("count(distinct x)")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("sum(x) over (order by y)"), expression_of("sum(x) over (order by y desc)")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("1.0"), expression_of("1")));
+    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("a"), NULL));
+    CU_ASSERT_TRUE(shoal_ast_equal(NULL, NULL));
+    CU_ASSERT_TRUE(shoal_ast_equal(parse_one("copy t from 'x' gzip delimiter '|'"), parse_one("COPY t FROM 'x' DELIMITER AS '|' GZIP")));
+    CU_ASSERT_FALSE(shoal_ast_equal(parse_one("copy t from 'x' gzip"), parse_one("copy t from 'x' zstd")));
+    CU_ASSERT_FALSE(shoal_ast_equal(parse_one("select a from t union select b from u"),
+                                    parse_one("select a from t union all select b from u")));
+}
+
 /* ---- errors ---- */
 
 static void test_syntax_errors(void)
@@ -1156,7 +1196,7 @@ static void fuzz_one(const char *text, size_t length, fuzz_stats *stats)
             shoal_ast_statement **again;
             int again_count;
             if (!shoal_parse(once, strlen(once), &local, &again, &again_count, &err) || again_count != 1 ||
-                strcmp(once, shoal_ast_to_sql(again[0], &local)) != 0) {
+                !shoal_ast_equal(statements[i], again[0]) || strcmp(once, shoal_ast_to_sql(again[0], &local)) != 0) {
                 if (stats->not_fixed++ < 5) fprintf(stderr, "\nnot a fixed point: %s\n", once);
             }
         }
@@ -1293,7 +1333,7 @@ static const suite_spec suites[] = {
     {"expressions", {{"precedence", test_precedence}, {"printer parentheses", test_printer_parentheses},
                      {"functions and windows", test_functions}, {"special call forms", test_special_call_forms},
                      {"literals and intervals", test_literals}, {"locations", test_locations},
-                     {"node helpers", test_node_helpers}}},
+                     {"node helpers", test_node_helpers}, {"structural equality", test_equality}}},
     {"errors", {{"syntax errors", test_syntax_errors}, {"nesting limit", test_nesting_limit}}},
     {"workloads", {{"TPC-H queries", test_tpch_queries}, {"star schema", test_star_schema}}},
     {"fuzz", {{"random and mutated input", test_fuzz}}},
