@@ -197,13 +197,20 @@ typedef struct shoal_ast_interval {
     int64_t micros;
 } shoal_ast_interval;
 
+typedef enum shoal_interval_status {
+    SHOAL_INTERVAL_OK = 0,
+    SHOAL_INTERVAL_BAD_SYNTAX,   /* "invalid input syntax for type interval" (SQLSTATE 22007) */
+    SHOAL_INTERVAL_OUT_OF_RANGE, /* "interval field value out of range" (SQLSTATE 22008) */
+} shoal_interval_status;
+
 /* Parses interval text: a sequence of "<number> <unit>" (unit: a date part name from year to
  * microsecond, singular, plural or abbreviated; numbers may be signed and fractional, a
- * fraction cascading into the smaller fields: '1.5 months' = 1 month 15 days) and an optional
- * "hh:mm[:ss[.ffffff]]". A lone number takes `default_unit` (the qualifier in
- * INTERVAL '90' DAY), seconds when that is 0. False with `problem` set on bad text or overflow. */
-bool shoal_interval_parse(const char *text, shoal_datepart_kind default_unit, shoal_ast_interval *out,
-                          const char **problem);
+ * fraction cascading into the smaller fields: '1.5 months' = 1 month 15 days), optional
+ * "hh:mm[:ss[.ffffff]]" and a final "ago". A lone number takes `default_unit` (the qualifier
+ * in INTERVAL '90' DAY), seconds when that is 0. *out is set only on SHOAL_INTERVAL_OK. */
+shoal_interval_status shoal_interval_parse(const char *text, shoal_datepart_kind default_unit,
+                                           shoal_ast_interval *out);
+const char *shoal_interval_status_message(shoal_interval_status status);
 
 /* ---- statements ---- */
 

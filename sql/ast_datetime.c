@@ -90,9 +90,6 @@ const char *shoal_datepart_name(shoal_datepart_kind part)
 #define MICROS_PER_DAY (INT64_C(86400) * MICROS_PER_SECOND)
 #define DAYS_PER_MONTH 30 /* how a fraction of a month cascades into days (PostgreSQL's rule) */
 
-static const char *const INTERVAL_SYNTAX = "invalid input syntax for type interval";
-static const char *const INTERVAL_RANGE = "interval field value out of range";
-
 typedef struct interval_sum {
     int64_t months, days, micros;
     bool overflow;
@@ -193,8 +190,18 @@ static bool scan_unsigned(const char **p, int64_t *whole, double *fraction, bool
     return any;
 }
 
-bool shoal_interval_parse(const char *text, shoal_datepart_kind default_unit, shoal_ast_interval *out,
-                          const char **problem)
+const char *shoal_interval_status_message(shoal_interval_status status)
+{
+    switch (status) {
+    case SHOAL_INTERVAL_OK: return "valid interval";
+    case SHOAL_INTERVAL_BAD_SYNTAX: return "invalid input syntax for type interval";
+    case SHOAL_INTERVAL_OUT_OF_RANGE: return "interval field value out of range";
+    }
+    return "?";
+}
+
+shoal_interval_status shoal_interval_parse(const char *text, shoal_datepart_kind default_unit,
+                                           shoal_ast_interval *out)
 {
     interval_sum sum = {0, 0, 0, false};
     const char *p = text;
@@ -270,11 +277,9 @@ bool shoal_interval_parse(const char *text, shoal_datepart_kind default_unit, sh
     out->months = (int32_t)sum.months;
     out->days = (int32_t)sum.days;
     out->micros = sum.micros;
-    return true;
+    return SHOAL_INTERVAL_OK;
 syntax:
-    *problem = INTERVAL_SYNTAX;
-    return false;
+    return SHOAL_INTERVAL_BAD_SYNTAX;
 range:
-    *problem = INTERVAL_RANGE;
-    return false;
+    return SHOAL_INTERVAL_OUT_OF_RANGE;
 }

@@ -78,7 +78,8 @@ bool shoal_ast_equal(const void *left_node, const void *right_node)
                SAME_LIST(constraints) && SAME(diststyle) && SAME_NODE(distkey) && SAME(sortkey_style) &&
                SAME_LIST(sortkey);
     }
-    case SHOAL_AST_COLUMN_DEF: return column_defs_equal((const shoal_ast_column_def *)left, (const shoal_ast_column_def *)right);
+    case SHOAL_AST_COLUMN_DEF:
+        return column_defs_equal((const shoal_ast_column_def *)left, (const shoal_ast_column_def *)right);
     case SHOAL_AST_TABLE_CONSTRAINT: {
         CAST_BOTH(table_constraint);
         return SAME(kind) && SAME_STRING(name) && SAME_LIST(columns) && SAME_NODE(references_table) &&
@@ -88,7 +89,10 @@ bool shoal_ast_equal(const void *left_node, const void *right_node)
         CAST_BOTH(create_view);
         return SAME_NODE(name) && SAME(or_replace) && SAME_LIST(columns) && SAME_NODE(query);
     }
-    case SHOAL_AST_DROP: { CAST_BOTH(drop); return SAME(object) && SAME(if_exists) && SAME_LIST(names) && SAME(behavior); }
+    case SHOAL_AST_DROP: {
+        CAST_BOTH(drop);
+        return SAME(object) && SAME(if_exists) && SAME_LIST(names) && SAME(behavior);
+    }
     case SHOAL_AST_COPY: return copies_equal((const shoal_ast_copy *)left, (const shoal_ast_copy *)right);
     case SHOAL_AST_CALL: { CAST_BOTH(call); return SAME_NODE(procedure) && SAME_LIST(args); }
     case SHOAL_AST_INSERT: {

@@ -58,9 +58,11 @@ static void put_string_literal(sql_writer *w, const char *text)
 static bool is_plain_word(const char *name)
 {
     if (!((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_' || (unsigned char)name[0] >= 0x80)) return false;
-    for (const char *c = name; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '$' || (unsigned char)*c >= 0x80))
-            return false;
+    for (const char *c = name; *c; c++) {
+        bool word_char = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '$' ||
+                         (unsigned char)*c >= 0x80;
+        if (!word_char) return false;
+    }
     return true;
 }
 
@@ -336,7 +338,9 @@ static void print_call(sql_writer *w, const shoal_ast_func_call *call)
         put(w, ")");
         return;
     case SHOAL_AST_CALL_TRIM:
-        put(w, strcmp(call->name, "ltrim") == 0 ? "TRIM(LEADING " : strcmp(call->name, "rtrim") == 0 ? "TRIM(TRAILING " : "TRIM(BOTH ");
+        put(w, strcmp(call->name, "ltrim") == 0   ? "TRIM(LEADING "
+               : strcmp(call->name, "rtrim") == 0 ? "TRIM(TRAILING "
+                                                  : "TRIM(BOTH ");
         if (args->count > 1) {
             print_expr(w, args->items[1], PREC_LOWEST);
             put(w, " ");
@@ -416,7 +420,8 @@ static void print_expr_unparenthesized(sql_writer *w, const shoal_ast_node *node
         } else {
             const shoal_ast_node *operand = unary->operand;
             bool operand_starts_with_minus =
-                is_negative_number(operand) || (shoal_is_a(operand, unary) && ((const shoal_ast_unary *)operand)->op == SHOAL_AST_NEGATE);
+                is_negative_number(operand) ||
+                (shoal_is_a(operand, unary) && ((const shoal_ast_unary *)operand)->op == SHOAL_AST_NEGATE);
             put(w, operand_starts_with_minus ? "- " : "-"); /* "--" would start a comment */
             print_expr(w, operand, PREC_UNARY);
         }
@@ -551,7 +556,8 @@ static void print_type_name(sql_writer *w, const shoal_ast_type_name *type)
 {
     put(w, shoal_ast_type_kind_sql(type->kind));
     if (type->kind == SHOAL_AST_TYPE_DECIMAL) put_format(w, "(%d,%d)", (int)type->precision, (int)type->scale);
-    else if (type->kind == SHOAL_AST_TYPE_CHAR || type->kind == SHOAL_AST_TYPE_VARCHAR) put_format(w, "(%d)", (int)type->length);
+    else if (type->kind == SHOAL_AST_TYPE_CHAR || type->kind == SHOAL_AST_TYPE_VARCHAR)
+        put_format(w, "(%d)", (int)type->length);
 }
 
 /* ---- queries ---- */
@@ -617,8 +623,10 @@ static void print_select(sql_writer *w, const shoal_ast_select *select)
 {
     put(w, "SELECT ");
     if (select->top) {
-        if (shoal_is_a(select->top, literal) && ((const shoal_ast_literal *)select->top)->kind == SHOAL_AST_LITERAL_INTEGER &&
-            !is_negative_number(select->top)) {
+        bool plain_count = shoal_is_a(select->top, literal) &&
+                           ((const shoal_ast_literal *)select->top)->kind == SHOAL_AST_LITERAL_INTEGER &&
+                           !is_negative_number(select->top);
+        if (plain_count) {
             put(w, "TOP ");
             print_node(w, select->top);
             put(w, " ");
@@ -767,7 +775,8 @@ static void print_create_table(sql_writer *w, const shoal_ast_create_table *tabl
 
 static void print_copy(sql_writer *w, const shoal_ast_copy *copy)
 {
-    static const char *const formats[] = {"", "CSV", "FORMAT AS JSON", "FORMAT AS PARQUET", "FORMAT AS AVRO", "FORMAT AS ORC"};
+    static const char *const formats[] = {"",           "CSV", "FORMAT AS JSON", "FORMAT AS PARQUET",
+                                          "FORMAT AS AVRO", "FORMAT AS ORC"};
     static const char *const compressions[] = {"", "GZIP", "ZSTD", "BZIP2", "LZOP"};
     struct { const char *name; const char *value; } strings[] = {
         {"DELIMITER", copy->delimiter}, {"QUOTE", copy->quote}, {"NULL AS", copy->null_as},

@@ -76,8 +76,8 @@ void shoal_token_excerpt(const char *text, size_t length, char *buf, size_t size
 
 void shoal_lexer_init(shoal_lexer *lexer, const char *text, size_t length, shoal_arena *arena)
 {
-    lexer->text = text;
-    lexer->length = length;
+    lexer->text = text ? text : ""; /* NULL with length 0: blank text */
+    lexer->length = text ? length : 0;
     lexer->pos = 0;
     lexer->line = 1;
     lexer->column = 1;

@@ -50,8 +50,8 @@ static void parse_format(shoal_parser *p, shoal_ast_copy *copy, const shoal_toke
     }
     parser_advance(p);
     set_format(p, copy, token, format);
-    if ((format == SHOAL_AST_COPY_FORMAT_JSON || format == SHOAL_AST_COPY_FORMAT_AVRO) && parser_at(p, SHOAL_TOKEN_STRING))
-        copy->format_argument = parser_string(p);
+    bool takes_argument = format == SHOAL_AST_COPY_FORMAT_JSON || format == SHOAL_AST_COPY_FORMAT_AVRO;
+    if (takes_argument && parser_at(p, SHOAL_TOKEN_STRING)) copy->format_argument = parser_string(p);
 }
 
 static void set_compression(shoal_parser *p, shoal_ast_copy *copy, const shoal_token *token,

@@ -158,7 +158,8 @@ static void parse_table_attributes(shoal_parser *p, shoal_ast_create_table *tabl
             if (style == SHOAL_KW_SORTKEY && parser_accept_keyword(p, SHOAL_KW_AUTO)) {
                 table->sortkey_style = SHOAL_AST_SORTKEY_AUTO;
             } else {
-                table->sortkey_style = style == SHOAL_KW_INTERLEAVED ? SHOAL_AST_SORTKEY_INTERLEAVED : SHOAL_AST_SORTKEY_COMPOUND;
+                table->sortkey_style =
+                    style == SHOAL_KW_INTERLEAVED ? SHOAL_AST_SORTKEY_INTERLEAVED : SHOAL_AST_SORTKEY_COMPOUND;
                 parser_identifier_list(p, &table->sortkey);
             }
         } else {

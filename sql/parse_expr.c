@@ -19,11 +19,13 @@ static shoal_ast_node *parse_unary(shoal_parser *p);
 static shoal_ast_node *parse_postfix(shoal_parser *p);
 static shoal_ast_node *parse_primary(shoal_parser *p);
 
+/* The OR level: a whole expression. */
 shoal_ast_node *parser_expression(shoal_parser *p)
 {
     parser_enter(p);
     shoal_ast_node *left = parse_and(p);
-    while (parser_accept_keyword(p, SHOAL_KW_OR)) left = shoal_ast_make_bool(p->arena, SHOAL_AST_OR, left, parse_and(p));
+    while (parser_accept_keyword(p, SHOAL_KW_OR))
+        left = shoal_ast_make_bool(p->arena, SHOAL_AST_OR, left, parse_and(p));
     parser_leave(p);
     return left;
 }
@@ -48,7 +50,8 @@ void parser_expression_list(shoal_parser *p, shoal_ast_list *list)
 static shoal_ast_node *parse_and(shoal_parser *p)
 {
     shoal_ast_node *left = parse_not(p);
-    while (parser_accept_keyword(p, SHOAL_KW_AND)) left = shoal_ast_make_bool(p->arena, SHOAL_AST_AND, left, parse_not(p));
+    while (parser_accept_keyword(p, SHOAL_KW_AND))
+        left = shoal_ast_make_bool(p->arena, SHOAL_AST_AND, left, parse_not(p));
     return left;
 }
 
@@ -77,7 +80,7 @@ static bool comparison_operator(shoal_token_kind kind, shoal_ast_binary_op *op)
     }
 }
 
-/* After "( " of a subquery operand: the query and its closing parenthesis. */
+/* ( query ): a subquery operand, both parentheses included. */
 static shoal_ast_query *parse_subquery_in_parens(shoal_parser *p)
 {
     parser_expect(p, SHOAL_TOKEN_LPAREN);
@@ -613,12 +616,14 @@ static shoal_ast_node *parse_interval(shoal_parser *p)
         }
     }
     shoal_ast_literal *literal = shoal_ast_make_literal(p->arena, SHOAL_AST_LITERAL_INTERVAL, text->value, loc);
-    const char *problem;
-    if (!shoal_interval_parse(text->value, unit, &literal->interval, &problem)) {
+    shoal_interval_status status = shoal_interval_parse(text->value, unit, &literal->interval);
+    if (status != SHOAL_INTERVAL_OK) {
         char excerpt[160];
         shoal_token_excerpt(text->value, strlen(text->value), excerpt, sizeof excerpt);
-        parser_error_at(p, strstr(problem, "range") ? SHOAL_SQLSTATE_DATETIME_OVERFLOW : SHOAL_SQLSTATE_INVALID_DATETIME,
-                        text->loc, "%s: \"%s\"", problem, excerpt);
+        parser_error_at(p,
+                        status == SHOAL_INTERVAL_OUT_OF_RANGE ? SHOAL_SQLSTATE_DATETIME_OVERFLOW
+                                                              : SHOAL_SQLSTATE_INVALID_DATETIME,
+                        text->loc, "%s: \"%s\"", shoal_interval_status_message(status), excerpt);
     }
     return &literal->node;
 }
@@ -709,7 +714,8 @@ static shoal_ast_node *parse_primary(shoal_parser *p)
     case SHOAL_KW_TRUE:
     case SHOAL_KW_FALSE: {
         parser_advance(p);
-        shoal_ast_literal *literal = shoal_ast_make_literal(p->arena, SHOAL_AST_LITERAL_BOOLEAN, token->value, token->loc);
+        shoal_ast_literal *literal =
+            shoal_ast_make_literal(p->arena, SHOAL_AST_LITERAL_BOOLEAN, token->value, token->loc);
         literal->boolean = token->keyword == SHOAL_KW_TRUE;
         return &literal->node;
     }

@@ -94,7 +94,9 @@ static bool parse_join_kind(shoal_parser *p, shoal_ast_join_kind *kind, bool *na
     } else if (parser_at_keyword(p, SHOAL_KW_LEFT) || parser_at_keyword(p, SHOAL_KW_RIGHT) ||
                parser_at_keyword(p, SHOAL_KW_FULL)) {
         shoal_keyword side = parser_advance(p)->keyword;
-        *kind = side == SHOAL_KW_LEFT ? SHOAL_AST_JOIN_LEFT : side == SHOAL_KW_RIGHT ? SHOAL_AST_JOIN_RIGHT : SHOAL_AST_JOIN_FULL;
+        *kind = side == SHOAL_KW_LEFT    ? SHOAL_AST_JOIN_LEFT
+                : side == SHOAL_KW_RIGHT ? SHOAL_AST_JOIN_RIGHT
+                                         : SHOAL_AST_JOIN_FULL;
         parser_accept_keyword(p, SHOAL_KW_OUTER);
     } else if (parser_at_keyword(p, SHOAL_KW_JOIN) || *natural) {
         *kind = SHOAL_AST_JOIN_INNER;

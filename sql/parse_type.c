@@ -97,7 +97,8 @@ shoal_ast_type_name *parser_type_name(shoal_parser *p)
             shoal_location loc = parser_peek(p)->loc;
             int64_t bits = parser_integer(p, false);
             if (bits < 1 || bits > 53)
-                parser_error_at(p, SHOAL_SQLSTATE_INVALID_PARAMETER, loc, "precision for type FLOAT must be between 1 and 53");
+                parser_error_at(p, SHOAL_SQLSTATE_INVALID_PARAMETER, loc,
+                                "precision for type FLOAT must be between 1 and 53");
             if (bits <= 24) type->kind = SHOAL_AST_TYPE_REAL;
             parser_expect(p, SHOAL_TOKEN_RPAREN);
         }

@@ -249,14 +249,14 @@ static void load_actor_free(void *arg)
     if (a->appender) shoal_appender_free(a->appender); /* aborts if not committed */
     if (a->store) shoal_table_store_close(a->store);
     shoal_sorter_free(a->sorter);
+    if (a->dest_rows) /* before the exchange goes: its size says how many */
+        for (int d = 0; d < a->exchange.size; d++) free(a->dest_rows[d]);
     if (a->exchange.outgoing) shoal_exchange_free(&a->exchange);
     if (a->gen) tpch_gen_close(a->gen);
     if (a->tbatch) tpch_batch_destroy(a->tbatch);
     if (a->job.source == SHOAL_LOAD_COPY) shoal_load_error_sink_free(&a->copy_errors);
     free(a->copy_columns);
     free(a->hashes);
-    if (a->dest_rows)
-        for (int d = 0; d < a->exchange.size; d++) free(a->dest_rows[d]);
     free(a->dest_rows);
     free(a->dest_count);
     job_free(&a->job);
@@ -763,6 +763,7 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
         job_free(&job);
         shoal_copy_file_list_free(&files);
         if (works) shoal_copy_work_free(works, nranks);
+        free(works);
         return false;
     }
 
@@ -837,5 +838,6 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
     job_free(&job);
     shoal_copy_file_list_free(&files);
     if (works) shoal_copy_work_free(works, nranks);
+    free(works);
     return ok;
 }

@@ -14,7 +14,10 @@
 #include <zstd.h>
 
 #define SHOAL_COPY_INPUT_PAD 64                  /* zero bytes kept after buf[fill] */
-#define SHOAL_COPY_INPUT_WINDOW ((size_t)2 << 20) /* initial window */
+#ifndef SHOAL_COPY_INPUT_WINDOW_KB
+#define SHOAL_COPY_INPUT_WINDOW_KB 256 /* small enough that a refill is still in L2 when scanned */
+#endif
+#define SHOAL_COPY_INPUT_WINDOW ((size_t)SHOAL_COPY_INPUT_WINDOW_KB << 10) /* initial window */
 #define SHOAL_COPY_MAX_LINE ((size_t)64 << 20)    /* a row longer than this fails the load */
 
 typedef struct shoal_copy_input {

@@ -91,6 +91,8 @@ typedef struct parser {
     void *ctx;
     shoal_load_error_sink *sink;
     shoal_copy_stats st;
+    shoal_copy_status status; /* sticky: a failed reader stays failed */
+    bool finished;
     char err[1024];
 } parser;
 
@@ -1361,10 +1363,26 @@ static shoal_copy_status check_request(const shoal_copy_options *o, const shoal_
     return SHOAL_COPY_OK;
 }
 
-shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoal_copy_range *range,
-                                         const shoal_copy_target *t, shoal_copy_batch_fn on_batch, void *ctx,
-                                         shoal_load_error_sink *sink, shoal_copy_stats *stats)
+static void free_parser(parser *P)
 {
+    shoal_copy_input_close(&P->in);
+    shoal_batch_free(&P->batch);
+    free(P->sbuf);
+    free(P->types);
+    free(P->fields);
+    free(P->row_ptr);
+    free(P->row_len);
+    free(P->row_off);
+    free(P->row_bad);
+    free(P->cerr);
+    free(P);
+}
+
+shoal_copy_status shoal_copy_reader_open(const shoal_copy_options *o, const shoal_copy_range *range,
+                                         const shoal_copy_target *t, shoal_load_error_sink *sink,
+                                         shoal_copy_reader **out)
+{
+    *out = NULL;
     shoal_copy_status status = check_request(o, range, t, sink);
     if (status != SHOAL_COPY_OK) return status;
 
@@ -1374,8 +1392,6 @@ shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoa
     P->ncols = t->column_count;
     P->path = range->path;
     P->sink = sink;
-    P->on_batch = on_batch;
-    P->ctx = ctx;
     P->csv = o->csv;
     P->escape = o->escape;
     P->delim = shoal_copy_delimiter(o);
@@ -1397,13 +1413,29 @@ shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoa
     shoal_batch_init(&P->batch, P->ncols, P->types, ROWS);
 
     int64_t open_at = range->start > 0 ? range->start - 1 : 0;
-    if (!shoal_copy_input_open(&P->in, range->path, o->compression, open_at, P->err, sizeof P->err)) {
+    if (!shoal_copy_input_open(&P->in, range->path, o->compression, open_at, P->err, sizeof P->err))
         status = io_error(P);
-        goto done;
+    else
+        status = position_range(P, range);
+    if (status != SHOAL_COPY_OK) {
+        free_parser(P);
+        return status;
     }
-    status = position_range(P, range);
-    if (status != SHOAL_COPY_OK) goto done;
+    *out = (shoal_copy_reader *)P;
+    return SHOAL_COPY_OK;
+}
 
+shoal_copy_status shoal_copy_reader_step(shoal_copy_reader *reader, int64_t max_bytes, shoal_copy_batch_fn on_batch,
+                                         void *ctx, bool *done)
+{
+    parser *P = (parser *)reader;
+    *done = P->finished;
+    if (P->status != SHOAL_COPY_OK || P->finished) return P->status;
+    P->on_batch = on_batch;
+    P->ctx = ctx;
+    const int64_t from = P->in.base + (int64_t)P->pos;
+    shoal_copy_status status = SHOAL_COPY_OK;
+    bool at_end = false;
     for (;;) {
         uint32_t nrows = 0;
         uint32_t room = ROWS - P->batch.count;
@@ -1411,12 +1443,12 @@ shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoa
         if (nrows > 0) {
             status = finish_chunk(P, nrows);
             if (status != SHOAL_COPY_OK) break;
-        } else if (P->nbad) { /* cannot happen: errors come with rows */
-            P->nbad = 0;
-            P->ncerr = 0;
         }
         P->slen = 0;
-        if (res == SCAN_DONE) break;
+        if (res == SCAN_DONE) {
+            at_end = true;
+            break;
+        }
         if (res == SCAN_NEED_MORE) {
             if (advance(P, P->pos) < 0) {
                 status = io_error(P);
@@ -1424,28 +1456,43 @@ shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoa
             }
             P->pos = 0;
         }
+        if (max_bytes > 0 && P->in.base + (int64_t)P->pos - from >= max_bytes) break;
     }
     P->st.bytes = P->in.base + (int64_t)P->pos - P->first_line;
-    if (status == SHOAL_COPY_OK && P->batch.count > 0) status = emit(P);
-
-done:
-    if (stats) {
-        stats->rows_loaded += P->st.rows_loaded;
-        stats->rows_rejected += P->st.rows_rejected;
-        stats->lines += P->st.lines;
-        stats->bytes += P->st.bytes > 0 ? P->st.bytes : 0;
+    if (status == SHOAL_COPY_OK && at_end) {
+        if (P->batch.count > 0) status = emit(P);
+        P->finished = status == SHOAL_COPY_OK;
     }
-    shoal_copy_input_close(&P->in);
-    shoal_batch_free(&P->batch);
-    free(P->sbuf);
-    free(P->types);
-    free(P->fields);
-    free(P->row_ptr);
-    free(P->row_len);
-    free(P->row_off);
-    free(P->row_bad);
-    free(P->cerr);
-    free(P);
+    P->status = status;
+    *done = P->finished || status != SHOAL_COPY_OK;
+    return status;
+}
+
+void shoal_copy_reader_stats(const shoal_copy_reader *reader, shoal_copy_stats *stats)
+{
+    const parser *P = (const parser *)reader;
+    stats->rows_loaded += P->st.rows_loaded;
+    stats->rows_rejected += P->st.rows_rejected;
+    stats->lines += P->st.lines;
+    stats->bytes += P->st.bytes > 0 ? P->st.bytes : 0;
+}
+
+void shoal_copy_reader_close(shoal_copy_reader *reader)
+{
+    if (reader) free_parser((parser *)reader);
+}
+
+shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *o, const shoal_copy_range *range,
+                                         const shoal_copy_target *t, shoal_copy_batch_fn on_batch, void *ctx,
+                                         shoal_load_error_sink *sink, shoal_copy_stats *stats)
+{
+    shoal_copy_reader *reader;
+    shoal_copy_status status = shoal_copy_reader_open(o, range, t, sink, &reader);
+    if (status != SHOAL_COPY_OK) return status;
+    bool done = false;
+    status = shoal_copy_reader_step(reader, 0, on_batch, ctx, &done);
+    if (stats) shoal_copy_reader_stats(reader, stats);
+    shoal_copy_reader_close(reader);
     return status;
 }
 

@@ -65,6 +65,24 @@ shoal_copy_status shoal_copy_parse_range(const shoal_copy_options *options, cons
                                          const shoal_copy_target *target, shoal_copy_batch_fn on_batch,
                                          void *ctx, shoal_load_error_sink *errors, shoal_copy_stats *stats);
 
+/* The same in steps, for a caller that must yield between turns (an actor): the file stays
+ * open, the partial batch and the line count carry over. `options`, `target`, `range->path`
+ * and `errors` must outlive the reader.
+ *   open: checks the request, opens the file and finds the range's first line (errors as
+ *         for parse_range; *reader is NULL then).
+ *   step: parses until at least max_bytes more input bytes are consumed (<= 0: to the end);
+ *         full batches go to on_batch as they fill, and the last partial one when the range
+ *         ends, which sets *done. A failed step sets *done too, and the reader stays failed.
+ *   stats: adds the reader's counts so far to *stats. */
+typedef struct shoal_copy_reader shoal_copy_reader;
+shoal_copy_status shoal_copy_reader_open(const shoal_copy_options *options, const shoal_copy_range *range,
+                                         const shoal_copy_target *target, shoal_load_error_sink *errors,
+                                         shoal_copy_reader **reader);
+shoal_copy_status shoal_copy_reader_step(shoal_copy_reader *reader, int64_t max_bytes, shoal_copy_batch_fn on_batch,
+                                         void *ctx, bool *done);
+void shoal_copy_reader_stats(const shoal_copy_reader *reader, shoal_copy_stats *stats);
+void shoal_copy_reader_close(shoal_copy_reader *reader);
+
 /* The whole file: shoal_copy_parse_range over [0, end of file). */
 shoal_copy_status shoal_copy_parse_file(const shoal_copy_options *options, const char *path,
                                         const shoal_copy_target *target, shoal_copy_batch_fn on_batch,

@@ -104,9 +104,13 @@ static tpch_gen *open_generator(tpch_table table, bool with_detail, double sf, i
         return NULL;
     }
     const tpch_dists *dists = tpch_dists_get();
-    const char *pool = dists ? tpch_text_pool() : NULL;
+    if (!dists) {
+        snprintf(err, err_size, "cannot load the embedded TPC-H distributions (out of memory?)");
+        return NULL;
+    }
+    const char *pool = tpch_text_pool();
     if (!pool) {
-        snprintf(err, err_size, "out of memory building the TPC-H text pool");
+        snprintf(err, err_size, "out of memory building the 300 MiB TPC-H text pool");
         return NULL;
     }
     tpch_gen *g = calloc(1, sizeof *g);

@@ -802,6 +802,144 @@ static void test_batches_and_compaction(void)
     free(expected);
 }
 
+/* The step-wise reader gives what one call gives, whatever the step size. */
+static void test_reader_steps(void)
+{
+    table t;
+    make_table(&t, "a:I b:V0 c:D10,2 d:T");
+    size_t n = 3000, cap = n * 64;
+    char *text = malloc(cap);
+    size_t tl = 0;
+    for (size_t i = 0; i < n; i++)
+        tl += (size_t)snprintf(text + tl, cap - tl, "%zu|s%zu|%zu.5|%s\n", i, i, i, i % 301 == 7 ? "bad" : "2001-02-03");
+    const char *path = write_text("steps.tbl", text);
+    free(text);
+    shoal_copy_options o = make_options("MAXERROR", "100", NULL);
+    result whole;
+    parse(&whole, &o, path, &t);
+    CU_ASSERT_EQUAL_FATAL(whole.status, SHOAL_COPY_OK);
+    char *want = joined(&whole);
+    const int64_t steps[] = {1, 999, 65536, 0};
+    const int64_t starts[] = {0, 12345};
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        for (size_t z = 0; z < 2; z++) {
+            result res;
+            result_init(&res);
+            shoal_copy_range head = {path, -1, 0, starts[z]}, rest = {path, -1, starts[z], -1};
+            if (starts[z] > 0) parse_range(&res, &o, path, 0, starts[z], &t);
+            shoal_copy_reader *reader = NULL;
+            CU_ASSERT_EQUAL_FATAL(shoal_copy_reader_open(&o, starts[z] ? &rest : &head, &t.target, &res.errors, &reader),
+                                  SHOAL_COPY_OK);
+            if (starts[z] == 0) {
+                shoal_copy_reader_close(reader);
+                CU_ASSERT_EQUAL_FATAL(shoal_copy_reader_open(&o, &rest, &t.target, &res.errors, &reader), SHOAL_COPY_OK);
+            }
+            bool done = false;
+            int turns = 0;
+            while (!done && turns < 100000) {
+                CU_ASSERT_EQUAL(shoal_copy_reader_step(reader, steps[k], collect, &res, &done), SHOAL_COPY_OK);
+                turns++;
+            }
+            CU_ASSERT_TRUE(done);
+            if (steps[k] == 1) CU_ASSERT_TRUE(turns > 5); /* a turn parses at least one chunk of lines */
+            shoal_copy_reader_stats(reader, &res.stats);
+            shoal_copy_reader_close(reader);
+            ASSERT_ROWS(&res, want);
+            CU_ASSERT_EQUAL(res.errors.count, whole.errors.count);
+            for (size_t i = 0; i < res.errors.count && i < whole.errors.count; i++)
+                CU_ASSERT_EQUAL(res.errors.errors[i].line_number, whole.errors.errors[i].line_number);
+            result_free(&res);
+        }
+    }
+    /* a failed reader stays failed */
+    shoal_copy_options strict = make_options(NULL);
+    result res;
+    result_init(&res);
+    shoal_copy_reader *reader = NULL;
+    shoal_copy_range all = {path, -1, 0, -1};
+    CU_ASSERT_EQUAL_FATAL(shoal_copy_reader_open(&strict, &all, &t.target, &res.errors, &reader), SHOAL_COPY_OK);
+    bool done = false;
+    CU_ASSERT_EQUAL(shoal_copy_reader_step(reader, 0, collect, &res, &done), SHOAL_COPY_LOAD_FAILED);
+    CU_ASSERT_TRUE(done);
+    CU_ASSERT_EQUAL(shoal_copy_reader_step(reader, 0, collect, &res, &done), SHOAL_COPY_LOAD_FAILED);
+    shoal_copy_reader_close(reader);
+    result_free(&res);
+    /* opening a missing file fails at open */
+    shoal_copy_range missing = {fixture_path("missing.tbl"), -1, 0, -1};
+    result_init(&res);
+    CU_ASSERT_EQUAL(shoal_copy_reader_open(&strict, &missing, &t.target, &res.errors, &reader), SHOAL_COPY_IO_ERROR);
+    CU_ASSERT_PTR_NULL(reader);
+    result_free(&res);
+    free(want);
+    result_free(&whole);
+}
+
+/* Integers and decimals of every width against engine/core's parsers (the fast paths read
+ * 8 digits at a time). */
+static void test_number_widths(void)
+{
+    table t;
+    make_table(&t, "b:B d2:D18,2 d0:D18,0 d8:D18,8 i:I");
+    char *text = malloc(1 << 20), *expected = malloc(1 << 20);
+    size_t tl = 0, el = 0;
+    unsigned seed = 12345;
+    for (int rep = 0; rep < 40; rep++) {
+        for (int w = 1; w <= 18; w++) {
+            char num[20], dec2[48], dec0[48], dec8[48], i32[16];
+            for (int k = 0; k < w; k++) {
+                seed = seed * 1103515245u + 12345u;
+                num[k] = (char)('0' + (seed >> 16) % 10);
+            }
+            num[w] = '\0';
+            int iw = w > 16 ? 16 : w, fw = (int)((seed >> 8) % 3); /* decimals: up to 16 + 2 digits */
+            snprintf(dec2, sizeof dec2, "%s%.*s%s%.*s", rep & 1 ? "-" : "", iw, num, fw ? "." : "", fw, num);
+            snprintf(dec0, sizeof dec0, "%s%s", rep & 2 ? "-" : "", num);
+            int i8 = w > 10 ? 10 : w;
+            snprintf(dec8, sizeof dec8, "%.*s.%.*s", i8, num, w > 8 ? 8 : w, num);
+            snprintf(i32, sizeof i32, "%s%.*s", rep & 1 ? "-" : "", w > 9 ? 9 : w, num);
+            tl += (size_t)sprintf(text + tl, "%s%s|%s|%s|%s|%s\n", rep & 1 ? "-" : "", num, dec2, dec0, dec8, i32);
+            /* expected through engine/core */
+            int64_t b, i;
+            shoal_int128 v2, v0, v8;
+            char sb[48], s2[48], s0[48], s8[48], si[48], bt[48];
+            snprintf(bt, sizeof bt, "%s%s", rep & 1 ? "-" : "", num);
+            CU_ASSERT_TRUE(shoal_parse_int64(bt, strlen(bt), &b));
+            CU_ASSERT_TRUE(shoal_parse_decimal(dec2, strlen(dec2), 18, 2, &v2));
+            CU_ASSERT_TRUE(shoal_parse_decimal(dec0, strlen(dec0), 18, 0, &v0));
+            CU_ASSERT_TRUE(shoal_parse_decimal(dec8, strlen(dec8), 18, 8, &v8));
+            CU_ASSERT_TRUE(shoal_parse_int64(i32, strlen(i32), &i));
+            shoal_format_int64(b, sb);
+            shoal_format_decimal(v2, 2, s2);
+            shoal_format_decimal(v0, 0, s0);
+            shoal_format_decimal(v8, 8, s8);
+            shoal_format_int64(i, si);
+            el += (size_t)sprintf(expected + el, "%s|%s|%s|%s|%s\n", sb, s2, s0, s8, si);
+        }
+    }
+    result res;
+    shoal_copy_options o = make_options(NULL);
+    parse(&res, &o, write_text("widths.tbl", text), &t);
+    CU_ASSERT_EQUAL(res.status, SHOAL_COPY_OK);
+    ASSERT_ROWS(&res, expected);
+    result_free(&res);
+    /* bad bytes at every position of an 8- and a 12-digit field are caught */
+    for (int w = 8; w <= 12; w += 4)
+        for (int k = 0; k < w; k++) {
+            char line[64];
+            memset(line, '7', (size_t)w);
+            line[k] = k % 2 ? '/' : ':'; /* the bytes either side of the digits */
+            line[w] = '\n';
+            line[w + 1] = '\0';
+            table one;
+            make_table(&one, "b:B");
+            parse(&res, &o, write_text("widths_bad.tbl", line), &one);
+            CU_ASSERT_EQUAL(res.status, SHOAL_COPY_LOAD_FAILED);
+            result_free(&res);
+        }
+    free(text);
+    free(expected);
+}
+
 static int stop_at_first(shoal_batch *b, void *ctx)
 {
     (void)b;
@@ -1262,6 +1400,8 @@ int main(void)
     CU_add_test(s, "MAXERROR allowed and exceeded", test_maxerror);
     CU_add_test(s, "batches and rejected-row compaction", test_batches_and_compaction);
     CU_add_test(s, "cancel, line longer than the window", test_cancel_and_long_line);
+    CU_add_test(s, "step-wise reader", test_reader_steps);
+    CU_add_test(s, "integers and decimals of every width", test_number_widths);
     CU_add_test(s, "gzip and zstd input", test_gzip_and_zstd);
     CU_add_test(s, "byte ranges split at every offset", test_split_every_offset);
     CU_add_test(s, "prefix listing", test_prefix_listing);

@@ -28,7 +28,8 @@ static void arena_teardown(void) { shoal_arena_reset(&arena); }
 static void assert_text(const char *actual, const char *expected, const char *file, int line)
 {
     bool same = actual != NULL && strcmp(actual, expected) == 0;
-    if (!same) fprintf(stderr, "\n%s:%d\n  expected: %s\n  actual:   %s\n", file, line, expected, actual ? actual : "(null)");
+    if (!same)
+        fprintf(stderr, "\n%s:%d\n  expected: %s\n  actual:   %s\n", file, line, expected, actual ? actual : "(null)");
     CU_assertImplementation(same, (unsigned)line, "text as expected", file, "", CU_FALSE);
 }
 
@@ -243,6 +244,15 @@ static void dump_node(dump *d, const shoal_ast_node *node)
     }
 }
 
+/* The parsed tree of `SELECT <expression>`'s expression. */
+static shoal_ast_node *expression_of(const char *expression)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s", expression);
+    shoal_ast_query *query = shoal_cast(query, parse_one(sql));
+    return query ? shoal_cast(target, shoal_cast(select, query->body)->targets.items[0])->expr : NULL;
+}
+
 /* The tree of `SELECT <expression>`, fully parenthesized. */
 static char *tree_of(const char *expression)
 {
@@ -279,7 +289,8 @@ static int lex_all(const char *sql, shoal_token *tokens, int max)
 static void test_lexer_tokens(void)
 {
     shoal_token t[32];
-    int n = lex_all("SeLeCt \"MixedCase\", \"a\"\"b\", 'it''s', E'a\\tb\\x41\\101', My_Col1$, 12, 3.5, .5, 7., 1e3, 2.5E-2", t, 32);
+    int n = lex_all(
+        "SeLeCt \"MixedCase\", \"a\"\"b\", 'it''s', E'a\\tb\\x41\\101', My_Col1$, 12, 3.5, .5, 7., 1e3, 2.5E-2", t, 32);
     CU_ASSERT_EQUAL(n, 23);
     CU_ASSERT_EQUAL(t[0].kind, SHOAL_TOKEN_WORD);
     CU_ASSERT_EQUAL(t[0].keyword, SHOAL_KW_SELECT);
@@ -311,14 +322,15 @@ static void test_lexer_operators(void)
     shoal_token t[40];
     int n = lex_all("+ - * / % || = <> != < <= > >= :: ( ) , . ; ^ |", t, 40);
     static const shoal_token_kind expected[] = {
-        SHOAL_TOKEN_PLUS, SHOAL_TOKEN_MINUS, SHOAL_TOKEN_STAR, SHOAL_TOKEN_SLASH, SHOAL_TOKEN_PERCENT,
-        SHOAL_TOKEN_CONCAT, SHOAL_TOKEN_EQ, SHOAL_TOKEN_NE, SHOAL_TOKEN_NE, SHOAL_TOKEN_LT, SHOAL_TOKEN_LE,
-        SHOAL_TOKEN_GT, SHOAL_TOKEN_GE, SHOAL_TOKEN_DOUBLE_COLON, SHOAL_TOKEN_LPAREN, SHOAL_TOKEN_RPAREN,
-        SHOAL_TOKEN_COMMA, SHOAL_TOKEN_DOT, SHOAL_TOKEN_SEMICOLON, SHOAL_TOKEN_OTHER, SHOAL_TOKEN_OTHER,
-        SHOAL_TOKEN_EOF,
+        SHOAL_TOKEN_PLUS,   SHOAL_TOKEN_MINUS, SHOAL_TOKEN_STAR, SHOAL_TOKEN_SLASH,        SHOAL_TOKEN_PERCENT,
+        SHOAL_TOKEN_CONCAT, SHOAL_TOKEN_EQ,    SHOAL_TOKEN_NE,   SHOAL_TOKEN_NE,           SHOAL_TOKEN_LT,
+        SHOAL_TOKEN_LE,     SHOAL_TOKEN_GT,    SHOAL_TOKEN_GE,   SHOAL_TOKEN_DOUBLE_COLON, SHOAL_TOKEN_LPAREN,
+        SHOAL_TOKEN_RPAREN, SHOAL_TOKEN_COMMA, SHOAL_TOKEN_DOT,  SHOAL_TOKEN_SEMICOLON,    SHOAL_TOKEN_OTHER,
+        SHOAL_TOKEN_OTHER,  SHOAL_TOKEN_EOF,
     };
     CU_ASSERT_EQUAL(n, (int)(sizeof expected / sizeof expected[0]));
-    for (int i = 0; i < n && i < (int)(sizeof expected / sizeof expected[0]); i++) CU_ASSERT_EQUAL(t[i].kind, expected[i]);
+    for (int i = 0; i < n && i < (int)(sizeof expected / sizeof expected[0]); i++)
+        CU_ASSERT_EQUAL(t[i].kind, expected[i]);
     CU_ASSERT_EQUAL(t[7].length, 2);
     CU_ASSERT_EQUAL(strncmp(t[8].text, "!=", 2), 0);
 }
@@ -409,7 +421,8 @@ static void test_unreserved_keywords_are_identifiers(void)
                 "SELECT year, month, day, date, text, key, zone FROM t AS date WHERE day > 1");
     ASSERT_TEXT(canonical("create table t (date date, year int, encode int, text text)"),
                 "CREATE TABLE t (date DATE, year INTEGER, encode INTEGER, text VARCHAR(256))");
-    ASSERT_TEXT(canonical("select 1 as \"from\", \"select\" from \"Table\""), "SELECT 1 AS \"from\", \"select\" FROM \"Table\"");
+    ASSERT_TEXT(canonical("select 1 as \"from\", \"select\" from \"Table\""),
+                "SELECT 1 AS \"from\", \"select\" FROM \"Table\"");
     expect_error("select from from t", "42601", "syntax error at or near \"from\" (line 1, column 8)");
 }
 
@@ -501,11 +514,14 @@ static void test_type_names(void)
                 "n DOUBLE PRECISION, o DOUBLE PRECISION, p REAL, q DOUBLE PRECISION, r BOOLEAN, s BOOLEAN, "
                 "u CHAR(1), v CHAR(10), w CHAR(2), x CHAR(256), y VARCHAR(256), z VARCHAR(65535), aa VARCHAR(7), "
                 "ab VARCHAR(8), ac VARCHAR(256), ad VARCHAR(9), ae DATE, af TIMESTAMP, ag TIMESTAMP)");
-    expect_error("create table t (a decimal(39))", "22023", "DECIMAL precision 39 must be between 1 and 38 (line 1, column 27)");
+    expect_error("create table t (a decimal(39))", "22023",
+                 "DECIMAL precision 39 must be between 1 and 38 (line 1, column 27)");
     expect_error("create table t (a decimal(5,6))", "22023",
                  "DECIMAL scale 6 must be between 0 and precision 5 (line 1, column 29)");
-    expect_error("create table t (a varchar(0))", "22023", "length for type VARCHAR must be between 1 and 65535 (line 1, column 27)");
-    expect_error("create table t (a char(4097))", "22023", "length for type CHAR must be between 1 and 4096 (line 1, column 24)");
+    expect_error("create table t (a varchar(0))", "22023",
+                 "length for type VARCHAR must be between 1 and 65535 (line 1, column 27)");
+    expect_error("create table t (a char(4097))", "22023",
+                 "length for type CHAR must be between 1 and 4096 (line 1, column 24)");
     expect_error("create table t (a double)", "42601", "syntax error at or near \")\" (line 1, column 25)");
     expect_error("create table t (a blob)", "42601", "syntax error at or near \"blob\" (line 1, column 19)");
 }
@@ -545,7 +561,8 @@ static void test_copy(void)
     ASSERT_TEXT(copy->time_format, "auto");
     CU_ASSERT_EQUAL(copy->compression, SHOAL_AST_COPY_GZIP);
     CU_ASSERT_EQUAL(copy->max_errors, 10);
-    CU_ASSERT_EQUAL(copy->flags, SHOAL_AST_COPY_EMPTYASNULL | SHOAL_AST_COPY_BLANKSASNULL | SHOAL_AST_COPY_TRUNCATECOLUMNS);
+    CU_ASSERT_EQUAL(copy->flags,
+                    SHOAL_AST_COPY_EMPTYASNULL | SHOAL_AST_COPY_BLANKSASNULL | SHOAL_AST_COPY_TRUNCATECOLUMNS);
     ASSERT_TEXT(copy->iam_role, "arn:x");
     ASSERT_TEXT(copy->credentials, "c");
     ASSERT_TEXT(copy->region, "us-east-1");
@@ -565,7 +582,8 @@ static void test_copy(void)
 
 static void test_copy_errors(void)
 {
-    expect_error("copy t from 'x' csv zstd format json", "42601", "conflicting or redundant \"format\" (line 1, column 26)");
+    expect_error("copy t from 'x' csv zstd format json", "42601",
+                 "conflicting or redundant \"format\" (line 1, column 26)");
     expect_error("copy t from 'x' gzip zstd", "42601", "conflicting or redundant \"zstd\" (line 1, column 22)");
     expect_error("copy t from 'x' delimiter ',' delimiter '|'", "42601",
                  "conflicting or redundant \"delimiter\" (line 1, column 31)");
@@ -589,10 +607,11 @@ static void test_call_insert_explain_set_show(void)
     insert = shoal_cast(insert, parse_one("insert into t (select * from u)"));
     CU_ASSERT_EQUAL(insert->columns.count, 0);
     CU_ASSERT_PTR_NOT_NULL(insert->query);
-    ASSERT_TEXT(assert_fixed_point("insert into t (a) with w as (select 1) select * from w; insert into t default values; "
-                                   "insert into t values (1)"),
-                "INSERT INTO t (a) WITH w AS (SELECT 1) SELECT * FROM w; INSERT INTO t DEFAULT VALUES; "
-                "INSERT INTO t VALUES (1)");
+    ASSERT_TEXT(
+        assert_fixed_point("insert into t (a) with w as (select 1) select * from w; insert into t default values; "
+                           "insert into t values (1)"),
+        "INSERT INTO t (a) WITH w AS (SELECT 1) SELECT * FROM w; INSERT INTO t DEFAULT VALUES; "
+        "INSERT INTO t VALUES (1)");
 
     shoal_ast_explain *explain = shoal_cast(explain, parse_one("explain verbose analyze select 1"));
     CU_ASSERT_TRUE(explain->analyze && explain->verbose);
@@ -680,23 +699,25 @@ static void test_from_and_joins(void)
     ASSERT_TEXT(tt->name->schema, "s");
     ASSERT_TEXT(tt->alias, "tt");
     CU_ASSERT_EQUAL(tt->column_aliases.count, 2);
-    ASSERT_TEXT(assert_fixed_point(sql),
-                "SELECT * FROM a JOIN b ON a.x = b.x LEFT JOIN c USING (k, l) RIGHT JOIN d ON TRUE FULL JOIN e ON FALSE "
-                "CROSS JOIN f NATURAL JOIN g NATURAL LEFT JOIN h, (SELECT 1) AS sub (c1), (SELECT 2) AS sub2, "
-                "s.t AS tt (p, q)");
+    ASSERT_TEXT(
+        assert_fixed_point(sql),
+        "SELECT * FROM a JOIN b ON a.x = b.x LEFT JOIN c USING (k, l) RIGHT JOIN d ON TRUE FULL JOIN e ON FALSE "
+        "CROSS JOIN f NATURAL JOIN g NATURAL LEFT JOIN h, (SELECT 1) AS sub (c1), (SELECT 2) AS sub2, "
+        "s.t AS tt (p, q)");
     ASSERT_TEXT(assert_fixed_point("select * from a join (b join c on b.k = c.k) on a.k = b.k, ((d)) join e using (z)"),
                 "SELECT * FROM a JOIN (b JOIN c ON b.k = c.k) ON a.k = b.k, d JOIN e USING (z)");
     ASSERT_TEXT(assert_fixed_point("select * from ((select 1) union (select 2)) as u"),
                 "SELECT * FROM (SELECT 1 UNION SELECT 2) AS u");
     expect_error("select * from a join b", "42601", "syntax error at end of input (line 1, column 23)");
-    expect_error("select * from a natural join b on true", "42601", "syntax error at or near \"on\" (line 1, column 32)");
+    expect_error("select * from a natural join b on true", "42601",
+                 "syntax error at or near \"on\" (line 1, column 32)");
 }
 
 static void test_set_operations(void)
 {
     /* INTERSECT binds tighter than UNION / EXCEPT; all are left-associative */
-    shoal_ast_set_operation *top = shoal_cast(set_operation,
-        shoal_cast(query, parse_one("select 1 union select 2 intersect select 3"))->body);
+    shoal_ast_set_operation *top =
+        shoal_cast(set_operation, shoal_cast(query, parse_one("select 1 union select 2 intersect select 3"))->body);
     CU_ASSERT_EQUAL(top->op, SHOAL_AST_UNION);
     CU_ASSERT_TRUE(shoal_is_a(top->left, select));
     CU_ASSERT_EQUAL(shoal_cast(set_operation, top->right)->op, SHOAL_AST_INTERSECT);
@@ -710,7 +731,8 @@ static void test_set_operations(void)
     CU_ASSERT_TRUE(top->all);
     CU_ASSERT_EQUAL(shoal_cast(set_operation, top->left)->op, SHOAL_AST_EXCEPT);
 
-    ASSERT_TEXT(assert_fixed_point("select 1 union (select 2 union select 3)"), "SELECT 1 UNION (SELECT 2 UNION SELECT 3)");
+    ASSERT_TEXT(assert_fixed_point("select 1 union (select 2 union select 3)"),
+                "SELECT 1 UNION (SELECT 2 UNION SELECT 3)");
     ASSERT_TEXT(assert_fixed_point("(select 1 union select 2) intersect select 3"),
                 "(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
     ASSERT_TEXT(assert_fixed_point("((select 1)) union distinct (select 2 order by 1 limit 1) order by 1"),
@@ -784,28 +806,32 @@ static void test_functions(void)
                 "SELECT count(*), count(DISTINCT x), count(y), sum(x) FILTER (WHERE x > 0), listagg(n, ',') WITHIN "
                 "GROUP (ORDER BY n DESC), getdate(), SYSDATE, CURRENT_DATE, CURRENT_TIMESTAMP, s.f(1), left(s, 2), "
                 "right(s, 3), \"Weird Fn\"(1)");
-    ASSERT_TEXT(assert_fixed_point("select rank() over (partition by a, b order by c rows between unbounded preceding and "
-                                   "current row), sum(x) over (order by y range between 3 preceding and 2 following), "
-                                   "avg(x) over (rows 5 preceding), lag(x) over (), first_value(x) over (partition by a "
-                                   "rows between current row and unbounded following)"),
-                "SELECT rank() OVER (PARTITION BY a, b ORDER BY c ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), "
-                "sum(x) OVER (ORDER BY y RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING), avg(x) OVER (ROWS BETWEEN 5 "
-                "PRECEDING AND CURRENT ROW), lag(x) OVER (), first_value(x) OVER (PARTITION BY a ROWS BETWEEN "
-                "CURRENT ROW AND UNBOUNDED FOLLOWING)");
-    ASSERT_TEXT(assert_fixed_point("select case x when 1 then 'a' when 2 then 'b' else 'c' end, case when a > 0 then 1 end, "
-                                   "cast(x as decimal(10, 2)), x::varchar(3), coalesce(a, b), nullif(a, b)"),
-                "SELECT CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' ELSE 'c' END, CASE WHEN a > 0 THEN 1 END, "
-                "CAST(x AS DECIMAL(10,2)), CAST(x AS VARCHAR(3)), coalesce(a, b), nullif(a, b)");
-    ASSERT_TEXT(assert_fixed_point("select x like 'a%' escape '!', x not ilike 'b', x similar to 'c', x not similar to 'd'"),
-                "SELECT x LIKE 'a%' ESCAPE '!', x NOT ILIKE 'b', x SIMILAR TO 'c', x NOT SIMILAR TO 'd'");
+    ASSERT_TEXT(
+        assert_fixed_point("select rank() over (partition by a, b order by c rows between unbounded preceding and "
+                           "current row), sum(x) over (order by y range between 3 preceding and 2 following), "
+                           "avg(x) over (rows 5 preceding), lag(x) over (), first_value(x) over (partition by a "
+                           "rows between current row and unbounded following)"),
+        "SELECT rank() OVER (PARTITION BY a, b ORDER BY c ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), "
+        "sum(x) OVER (ORDER BY y RANGE BETWEEN 3 PRECEDING AND 2 FOLLOWING), avg(x) OVER (ROWS BETWEEN 5 "
+        "PRECEDING AND CURRENT ROW), lag(x) OVER (), first_value(x) OVER (PARTITION BY a ROWS BETWEEN "
+        "CURRENT ROW AND UNBOUNDED FOLLOWING)");
+    ASSERT_TEXT(
+        assert_fixed_point("select case x when 1 then 'a' when 2 then 'b' else 'c' end, case when a > 0 then 1 end, "
+                           "cast(x as decimal(10, 2)), x::varchar(3), coalesce(a, b), nullif(a, b)"),
+        "SELECT CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' ELSE 'c' END, CASE WHEN a > 0 THEN 1 END, "
+        "CAST(x AS DECIMAL(10,2)), CAST(x AS VARCHAR(3)), coalesce(a, b), nullif(a, b)");
+    ASSERT_TEXT(
+        assert_fixed_point("select x like 'a%' escape '!', x not ilike 'b', x similar to 'c', x not similar to 'd'"),
+        "SELECT x LIKE 'a%' ESCAPE '!', x NOT ILIKE 'b', x SIMILAR TO 'c', x NOT SIMILAR TO 'd'");
 }
 
 static void test_special_call_forms(void)
 {
-    ASSERT_TEXT(assert_fixed_point("select extract(year from d), extract('dow' from d), date_part('month', d), "
-                                   "date_part(yr, d), dateadd(mon, 1, d), datediff(days, a, b), date_trunc('week', ts)"),
-                "SELECT EXTRACT(year FROM d), EXTRACT(dow FROM d), date_part(month, d), date_part(year, d), "
-                "dateadd(month, 1, d), datediff(day, a, b), date_trunc(week, ts)");
+    ASSERT_TEXT(
+        assert_fixed_point("select extract(year from d), extract('dow' from d), date_part('month', d), "
+                           "date_part(yr, d), dateadd(mon, 1, d), datediff(days, a, b), date_trunc('week', ts)"),
+        "SELECT EXTRACT(year FROM d), EXTRACT(dow FROM d), date_part(month, d), date_part(year, d), "
+        "dateadd(month, 1, d), datediff(day, a, b), date_trunc(week, ts)");
     shoal_ast_query *query = shoal_cast(query, parse_one("select datediff(day, a, b), extract(hour from t)"));
     shoal_ast_select *select = shoal_cast(select, query->body);
     shoal_ast_func_call *datediff = shoal_cast(func_call, shoal_cast(target, select->targets.items[0])->expr);
@@ -823,11 +849,11 @@ static void test_special_call_forms(void)
                 "SELECT SUBSTRING(s FROM 2 FOR 3), SUBSTRING(s FROM 2), SUBSTRING(s FROM 1 FOR 3), substring(s, 2, 3), "
                 "POSITION('a' IN s || t), TRIM(BOTH FROM s), TRIM(BOTH FROM s), TRIM(BOTH 'x' FROM s), "
                 "TRIM(LEADING 'x' FROM s), TRIM(TRAILING FROM s), btrim(s, 'x')");
-    shoal_ast_func_call *trim = shoal_cast(func_call, shoal_cast(target, shoal_cast(select,
-        shoal_cast(query, parse_one("select trim(leading 'x' from s)"))->body)->targets.items[0])->expr);
+    shoal_ast_func_call *trim = shoal_cast(func_call, expression_of("trim(leading 'x' from s)"));
     ASSERT_TEXT(trim->name, "ltrim");
     CU_ASSERT_EQUAL(trim->args.count, 2);
-    expect_error("select extract(fortnight from d)", "22023", "date part \"fortnight\" is not recognized (line 1, column 16)");
+    expect_error("select extract(fortnight from d)", "22023",
+                 "date part \"fortnight\" is not recognized (line 1, column 16)");
     expect_error("select trim(leading s)", "42601", "syntax error at or near \")\" (line 1, column 22)");
 }
 
@@ -846,8 +872,8 @@ static void check_interval(const char *expression, int32_t months, int32_t days,
     CU_ASSERT_PTR_NOT_NULL_FATAL(literal);
     CU_ASSERT_EQUAL(literal->kind, SHOAL_AST_LITERAL_INTERVAL);
     if (literal->interval.months != months || literal->interval.days != days || literal->interval.micros != micros)
-        fprintf(stderr, "\n%s: %d months %d days %lld us\n", expression, literal->interval.months, literal->interval.days,
-                (long long)literal->interval.micros);
+        fprintf(stderr, "\n%s: %d months %d days %lld us\n", expression, literal->interval.months,
+                literal->interval.days, (long long)literal->interval.micros);
     CU_ASSERT_EQUAL(literal->interval.months, months);
     CU_ASSERT_EQUAL(literal->interval.days, days);
     CU_ASSERT_EQUAL(literal->interval.micros, micros);
@@ -861,7 +887,8 @@ static void test_literals(void)
     check_interval("interval '1' year", 12, 0, 0);
     check_interval("INTERVAL '12 months'", 12, 0, 0);
     check_interval("interval '3 months'", 3, 0, 0);
-    check_interval("interval '1 year 2 mons 3 days 04:05:06.5'", 14, 3, ((4 * 60 + 5) * 60 + 6) * INT64_C(1000000) + 500000);
+    check_interval("interval '1 year 2 mons 3 days 04:05:06.5'", 14, 3,
+                   ((4 * 60 + 5) * 60 + 6) * INT64_C(1000000) + 500000);
     check_interval("interval '1.5 years'", 18, 0, 0);
     check_interval("interval '1.5 months'", 1, 15, 0);
     check_interval("interval '2 weeks -1 day'", 0, 13, 0);
@@ -872,8 +899,10 @@ static void test_literals(void)
     ASSERT_TEXT(assert_fixed_point("select interval '1 year 2 mons 3 days 04:05:06.5', interval '-14 months -1 us'"),
                 "SELECT INTERVAL '1 year 2 months 3 days 4 hours 5 minutes 6.5 seconds', "
                 "INTERVAL '-1 year -2 months -0.000001 seconds'");
-    expect_error("select interval 'three days'", "22007", "invalid input syntax for type interval: \"three days\" (line 1, column 17)");
-    expect_error("select interval '1 fortnight'", "22007", "invalid input syntax for type interval: \"1 fortnight\" (line 1, column 17)");
+    expect_error("select interval 'three days'", "22007",
+                 "invalid input syntax for type interval: \"three days\" (line 1, column 17)");
+    expect_error("select interval '1 fortnight'", "22007",
+                 "invalid input syntax for type interval: \"1 fortnight\" (line 1, column 17)");
     expect_error("select interval '3000000000 days'", "22008",
                  "interval field value out of range: \"3000000000 days\" (line 1, column 17)");
 
@@ -924,7 +953,14 @@ static void test_locations(void)
     CU_ASSERT_EQUAL(in->node.loc.line, 4);
     CU_ASSERT_EQUAL(in->node.loc.column, 7);
 
-    int count = 0;
+    int count = -1;
+    parse_all("  -- only a comment\n ;; /* and another */ ;", &count);
+    CU_ASSERT_EQUAL(count, 0);
+    shoal_ast_statement **none = (shoal_ast_statement **)&count;
+    shoal_error err;
+    CU_ASSERT_TRUE(shoal_parse(NULL, 0, &arena, &none, &count, &err));
+    CU_ASSERT_EQUAL(count, 0);
+
     const char *text = "  select 1 ;\n select 2;;";
     shoal_ast_statement **statements = parse_all(text, &count);
     CU_ASSERT_EQUAL_FATAL(count, 2);
@@ -963,15 +999,6 @@ static void test_node_helpers(void)
     ASSERT_TEXT(err.message, "syntax error at end of input (line 1, column 4)");
 }
 
-/* The parsed tree of `SELECT <expression>`'s expression. */
-static shoal_ast_node *expression_of(const char *expression)
-{
-    char sql[256];
-    snprintf(sql, sizeof sql, "SELECT %s", expression);
-    shoal_ast_query *query = shoal_cast(query, parse_one(sql));
-    return query ? shoal_cast(target, shoal_cast(select, query->body)->targets.items[0])->expr : NULL;
-}
-
 static void test_equality(void)
 {
     CU_ASSERT_TRUE(shoal_ast_equal(expression_of("a + 1"), expression_of("(A)+1")));
@@ -984,11 +1011,13 @@ static void test_equality(void)
     CU_ASSERT_FALSE(shoal_ast_equal(expression_of("\"A\""), expression_of("a")));
     CU_ASSERT_FALSE(shoal_ast_equal(expression_of("x::varchar(3)"), expression_of("x::varchar(4)")));
     CU_ASSERT_FALSE(shoal_ast_equal(expression_of("count(x)"), expression_of("count(distinct x)")));
-    CU_ASSERT_FALSE(shoal_ast_equal(expression_of("sum(x) over (order by y)"), expression_of("sum(x) over (order by y desc)")));
+    CU_ASSERT_FALSE(
+        shoal_ast_equal(expression_of("sum(x) over (order by y)"), expression_of("sum(x) over (order by y desc)")));
     CU_ASSERT_FALSE(shoal_ast_equal(expression_of("1.0"), expression_of("1")));
     CU_ASSERT_FALSE(shoal_ast_equal(expression_of("a"), NULL));
     CU_ASSERT_TRUE(shoal_ast_equal(NULL, NULL));
-    CU_ASSERT_TRUE(shoal_ast_equal(parse_one("copy t from 'x' gzip delimiter '|'"), parse_one("COPY t FROM 'x' DELIMITER AS '|' GZIP")));
+    CU_ASSERT_TRUE(shoal_ast_equal(parse_one("copy t from 'x' gzip delimiter '|'"),
+                                   parse_one("COPY t FROM 'x' DELIMITER AS '|' GZIP")));
     CU_ASSERT_FALSE(shoal_ast_equal(parse_one("copy t from 'x' gzip"), parse_one("copy t from 'x' zstd")));
     CU_ASSERT_FALSE(shoal_ast_equal(parse_one("select a from t union select b from u"),
                                     parse_one("select a from t union all select b from u")));
@@ -1000,7 +1029,8 @@ static void test_syntax_errors(void)
 {
     expect_error("SELECT * FORM t", "42601", "syntax error at or near \"FORM\" (line 1, column 10)");
     expect_error("SELECT * FROM", "42601", "syntax error at end of input (line 1, column 14)");
-    expect_error("SELECT * FROM t   -- trailing comment\n  WHERE", "42601", "syntax error at end of input (line 2, column 8)");
+    expect_error("SELECT * FROM t   -- trailing comment\n  WHERE", "42601",
+                 "syntax error at end of input (line 2, column 8)");
     expect_error("SELECT a,\n  b FROM t WHER x > 1", "42601", "syntax error at or near \"x\" (line 2, column 17)");
     expect_error("SELECT '\xC3\xA9',\n\tx y z", "42601", "syntax error at or near \"z\" (line 2, column 6)");
     expect_error("SELECT 1 +", "42601", "syntax error at end of input (line 1, column 11)");
@@ -1008,18 +1038,21 @@ static void test_syntax_errors(void)
     expect_error("CREATE TABLE t (a INTEGER,)", "42601", "syntax error at or near \")\" (line 1, column 27)");
     expect_error("CREATE TABLE t (a INTEGER) DISTSTYLE ALL DISTSTYLE EVEN", "42601",
                  "conflicting or redundant \"DISTSTYLE\" (line 1, column 42)");
-    expect_error("CREATE TABLE t (a INTEGER NULL NOT NULL)", "42601", "conflicting or redundant \"NOT\" (line 1, column 32)");
+    expect_error("CREATE TABLE t (a INTEGER NULL NOT NULL)", "42601",
+                 "conflicting or redundant \"NOT\" (line 1, column 32)");
     expect_error("INSERT INTO t VALUES (1", "42601", "syntax error at end of input (line 1, column 24)");
     expect_error("SELECT a FROM t WHERE a = = b", "42601", "syntax error at or near \"=\" (line 1, column 27)");
     expect_error("SELECT ^", "42601", "syntax error at or near \"^\" (line 1, column 8)");
     expect_error("SELECT \x01", "42601", "syntax error at or near \"\\x01\" (line 1, column 8)");
     expect_error("UPDATE t SET a = 1", "42601", "syntax error at or near \"UPDATE\" (line 1, column 1)");
-    expect_error("SELECT 'unterminated", "42601", "unterminated quoted string at or near \"'unterminated\" (line 1, column 8)");
+    expect_error("SELECT 'unterminated", "42601",
+                 "unterminated quoted string at or near \"'unterminated\" (line 1, column 8)");
     expect_error("SELECT 1 /* never closed", "42601",
                  "unterminated /* comment at or near \"/* never closed\" (line 1, column 10)");
     expect_error("SELECT a.b.c.d FROM t", "42601", "syntax error at or near \".\" (line 1, column 13)");
     expect_error("SELECT x FROM t LIMIT 1 LIMIT 2", "42601", "syntax error at or near \"LIMIT\" (line 1, column 25)");
-    expect_error("SELECT 99999999999999999999999999999999 FROM", "42601", "syntax error at end of input (line 1, column 45)");
+    expect_error("SELECT 99999999999999999999999999999999 FROM", "42601",
+                 "syntax error at end of input (line 1, column 45)");
     expect_error("CREATE TABLE t (a INT IDENTITY(1, 99999999999999999999))", "22003",
                  "integer 99999999999999999999 is out of range (line 1, column 35)");
     char long_token[200];
@@ -1088,20 +1121,24 @@ static void test_tpch_queries(void)
         CU_ASSERT_EQUAL(count, q == 15 ? 3 : 1);
         if (!statements) continue;
         assert_fixed_point(sql);
-        CU_ASSERT_TRUE(shoal_is_a(statements[0]->body, query) || (q == 15 && shoal_is_a(statements[0]->body, create_view)));
+        CU_ASSERT_TRUE(shoal_is_a(statements[0]->body, query) ||
+                       (q == 15 && shoal_is_a(statements[0]->body, create_view)));
     }
     /* spot checks of what the binder will rely on */
     char *q1 = canonical(read_fixture("tpch/q01.sql"));
     CU_ASSERT_PTR_NOT_NULL(strstr(q1, "l_shipdate <= DATE '1998-12-01' - INTERVAL '90 days'"));
     char *q13 = canonical(read_fixture("tpch/q13.sql"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(q13, "FROM customer LEFT JOIN orders ON c_custkey = o_custkey AND o_comment NOT LIKE"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(q13, "FROM customer LEFT JOIN orders ON c_custkey = o_custkey AND o_comment NOT LIKE"));
     CU_ASSERT_PTR_NOT_NULL(strstr(q13, ") AS c_orders (c_custkey, c_count)"));
     char *q19 = canonical(read_fixture("tpch/q19.sql"));
     CU_ASSERT_PTR_NOT_NULL(strstr(q19, "l_shipinstruct = 'DELIVER IN PERSON' OR p_partkey = l_partkey"));
     char *q22 = canonical(read_fixture("tpch/q22.sql"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(q22, "SUBSTRING(c_phone FROM 1 FOR 2) IN ('13', '31', '23', '29', '30', '18', '17')"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(q22, "SUBSTRING(c_phone FROM 1 FOR 2) IN ('13', '31', '23', '29', '30', '18', '17')"));
     /* the TPC-H specification's spelling of Q1's interval */
-    ASSERT_TEXT(canonical("select date '1998-12-01' - interval '90' day (3)"), "SELECT DATE '1998-12-01' - INTERVAL '90 days'");
+    ASSERT_TEXT(canonical("select date '1998-12-01' - interval '90' day (3)"),
+                "SELECT DATE '1998-12-01' - INTERVAL '90 days'");
 }
 
 static void test_star_schema(void)
@@ -1145,7 +1182,8 @@ static void test_star_schema(void)
 
     shoal_ast_query *segments = shoal_cast(query, statements[3]->body);
     CU_ASSERT_EQUAL(segments->ctes.count, 1);
-    CU_ASSERT_TRUE(shoal_is_a(shoal_cast(target, shoal_cast(select, segments->body)->targets.items[0])->expr, case_expr));
+    CU_ASSERT_TRUE(
+        shoal_is_a(shoal_cast(target, shoal_cast(select, segments->body)->targets.items[0])->expr, case_expr));
 
     shoal_ast_copy *copy = shoal_cast(copy, statements[4]->body);
     ASSERT_TEXT(copy->delimiter, "|");
@@ -1180,9 +1218,12 @@ typedef struct fuzz_stats {
     int runs, parsed, not_fixed;
 } fuzz_stats;
 
-/* Parses `text` in a fresh arena; when it parses, printing must be a fixed point. */
-static void fuzz_one(const char *text, size_t length, fuzz_stats *stats)
+/* Parses `text` in a fresh arena; when it parses, printing must be a fixed point. The text is
+ * copied into a buffer of exactly `length` bytes, so ASan reports any read past its end. */
+static void fuzz_one(const char *input, size_t length, fuzz_stats *stats)
 {
+    char *text = malloc(length ? length : 1);
+    memcpy(text, input, length);
     shoal_arena local;
     shoal_arena_init(&local, 0);
     shoal_ast_statement **statements;
@@ -1204,17 +1245,22 @@ static void fuzz_one(const char *text, size_t length, fuzz_stats *stats)
         CU_ASSERT(strstr(err.message, "(line ") != NULL); /* every error says where */
     }
     shoal_arena_reset(&local);
+    free(text);
 }
 
 static const char *const fuzz_vocabulary[] = {
-    "SELECT", "FROM", "WHERE", "GROUP", "BY", "ORDER", "HAVING", "AND", "OR", "NOT", "IN", "BETWEEN", "LIKE",
-    "IS", "NULL", "CASE", "WHEN", "THEN", "ELSE", "END", "CAST", "AS", "JOIN", "LEFT", "ON", "USING", "UNION",
-    "INTERSECT", "EXCEPT", "ALL", "DISTINCT", "WITH", "OVER", "PARTITION", "ROWS", "PRECEDING", "INTERVAL",
-    "DATE", "EXTRACT", "SUBSTRING", "TRIM", "POSITION", "EXISTS", "ANY", "LIMIT", "OFFSET", "TOP", "CREATE",
-    "TABLE", "COPY", "INSERT", "INTO", "VALUES", "DEFAULT", "DROP", "VIEW", "EXPLAIN", "SET", "SHOW", "CALL",
-    "DISTKEY", "SORTKEY", "DISTSTYLE", "INTEGER", "DECIMAL", "VARCHAR", "a", "b", "t", "x1", "\"Q\"", "'s'",
-    "'1 day'", "1", "2.5", "1e3", "(", ")", "(", ")", ",", ".", ";", "*", "+", "-", "/", "%", "||", "=", "<>",
-    "<", ">=", "::", "day", "year", "count", "sum", "f", "IDENTITY", "ENCODE", "NULLS", "FIRST", "QUALIFY",
+    "SELECT",    "FROM",    "WHERE",   "GROUP",     "BY",      "ORDER",    "HAVING",    "AND",     "OR",
+    "NOT",       "IN",      "BETWEEN", "LIKE",      "IS",      "NULL",     "CASE",      "WHEN",    "THEN",
+    "ELSE",      "END",     "CAST",    "AS",        "JOIN",    "LEFT",     "ON",        "USING",   "UNION",
+    "INTERSECT", "EXCEPT",  "ALL",     "DISTINCT",  "WITH",    "OVER",     "PARTITION", "ROWS",    "PRECEDING",
+    "INTERVAL",  "DATE",    "EXTRACT", "SUBSTRING", "TRIM",    "POSITION", "EXISTS",    "ANY",     "LIMIT",
+    "OFFSET",    "TOP",     "CREATE",  "TABLE",     "COPY",    "INSERT",   "INTO",      "VALUES",  "DEFAULT",
+    "DROP",      "VIEW",    "EXPLAIN", "SET",       "SHOW",    "CALL",     "DISTKEY",   "SORTKEY", "DISTSTYLE",
+    "INTEGER",   "DECIMAL", "VARCHAR", "a",         "b",       "t",        "x1",        "\"Q\"",   "'s'",
+    "'1 day'",   "1",       "2.5",     "1e3",       "(",       ")",        "(",         ")",       ",",
+    ".",         ";",       "*",       "+",         "-",       "/",        "%",         "||",      "=",
+    "<>",        "<",       ">=",      "::",        "day",     "year",     "count",     "sum",     "f",
+    "IDENTITY",  "ENCODE",  "NULLS",   "FIRST",     "QUALIFY",
 };
 
 /* SHOAL_FUZZ_SEED and SHOAL_FUZZ_SCALE (a multiplier of the iteration counts) let a longer
@@ -1271,17 +1317,17 @@ static void test_fuzz(void)
             for (int e = 0; e < edits && length > 0; e++) {
                 size_t at = fuzz_below(&rng, length);
                 switch (fuzz_below(&rng, 6)) {
-                case 0: length = at; break;                                   /* truncate */
-                case 1: buffer[at] = (char)fuzz_next(&rng); break;            /* replace a byte */
+                case 0: length = at; break; /* truncate */
+                case 1: buffer[at] = (char)fuzz_next(&rng); break; /* replace a byte */
                 case 2: buffer[at] = bias[fuzz_below(&rng, sizeof bias - 1)]; break;
-                case 3: {                                                     /* delete a range */
+                case 3: { /* delete a range */
                     size_t n = 1 + fuzz_below(&rng, 12);
                     if (at + n > length) n = length - at;
                     memmove(buffer + at, buffer + at + n, length - at - n);
                     length -= n;
                     break;
                 }
-                case 4: {                                                     /* insert a word */
+                case 4: { /* insert a word */
                     const char *word = fuzz_vocabulary[fuzz_below(&rng, (size_t)vocabulary)];
                     size_t n = strlen(word) + 2;
                     memmove(buffer + at + n, buffer + at, length - at);
@@ -1291,7 +1337,7 @@ static void test_fuzz(void)
                     length += n;
                     break;
                 }
-                default: {                                                    /* duplicate a range */
+                default: { /* duplicate a range */
                     size_t n = 1 + fuzz_below(&rng, 40);
                     if (at + n > length) n = length - at;
                     if (length + n < sizeof buffer) {
@@ -1316,24 +1362,41 @@ static void test_fuzz(void)
 
 typedef struct suite_spec {
     const char *name;
-    struct { const char *name; CU_TestFunc run; } tests[16];
+    struct {
+        const char *name;
+        CU_TestFunc run;
+    } tests[16];
 } suite_spec;
 
 static const suite_spec suites[] = {
-    {"lexer", {{"tokens and values", test_lexer_tokens}, {"operators", test_lexer_operators},
-               {"comments and positions", test_lexer_comments_and_positions}, {"errors", test_lexer_errors}}},
-    {"keywords", {{"table sorted, in the completion list", test_keyword_table},
-                  {"unreserved keywords are identifiers", test_unreserved_keywords_are_identifiers}}},
-    {"statements", {{"CREATE SCHEMA", test_create_schema}, {"CREATE TABLE", test_create_table},
-                    {"type names", test_type_names}, {"CREATE VIEW and DROP", test_create_view_and_drop},
-                    {"COPY", test_copy}, {"COPY errors", test_copy_errors},
-                    {"CALL, INSERT, EXPLAIN, SET, SHOW", test_call_insert_explain_set_show},
-                    {"SELECT clauses", test_select_clauses}, {"FROM and joins", test_from_and_joins},
-                    {"set operations", test_set_operations}}},
-    {"expressions", {{"precedence", test_precedence}, {"printer parentheses", test_printer_parentheses},
-                     {"functions and windows", test_functions}, {"special call forms", test_special_call_forms},
-                     {"literals and intervals", test_literals}, {"locations", test_locations},
-                     {"node helpers", test_node_helpers}, {"structural equality", test_equality}}},
+    {"lexer",
+     {{"tokens and values", test_lexer_tokens},
+      {"operators", test_lexer_operators},
+      {"comments and positions", test_lexer_comments_and_positions},
+      {"errors", test_lexer_errors}}},
+    {"keywords",
+     {{"table sorted, in the completion list", test_keyword_table},
+      {"unreserved keywords are identifiers", test_unreserved_keywords_are_identifiers}}},
+    {"statements",
+     {{"CREATE SCHEMA", test_create_schema},
+      {"CREATE TABLE", test_create_table},
+      {"type names", test_type_names},
+      {"CREATE VIEW and DROP", test_create_view_and_drop},
+      {"COPY", test_copy},
+      {"COPY errors", test_copy_errors},
+      {"CALL, INSERT, EXPLAIN, SET, SHOW", test_call_insert_explain_set_show},
+      {"SELECT clauses", test_select_clauses},
+      {"FROM and joins", test_from_and_joins},
+      {"set operations", test_set_operations}}},
+    {"expressions",
+     {{"precedence", test_precedence},
+      {"printer parentheses", test_printer_parentheses},
+      {"functions and windows", test_functions},
+      {"special call forms", test_special_call_forms},
+      {"literals and intervals", test_literals},
+      {"locations", test_locations},
+      {"node helpers", test_node_helpers},
+      {"structural equality", test_equality}}},
     {"errors", {{"syntax errors", test_syntax_errors}, {"nesting limit", test_nesting_limit}}},
     {"workloads", {{"TPC-H queries", test_tpch_queries}, {"star schema", test_star_schema}}},
     {"fuzz", {{"random and mutated input", test_fuzz}}},
@@ -1360,7 +1423,8 @@ int main(int argc, char **argv)
     for (size_t s = 0; s < sizeof suites / sizeof suites[0]; s++) {
         if (!wanted(suites[s].name, argc, argv)) continue;
         CU_pSuite suite = CU_add_suite_with_setup_and_teardown(suites[s].name, NULL, NULL, arena_setup, arena_teardown);
-        for (int t = 0; t < 16 && suites[s].tests[t].name; t++) CU_add_test(suite, suites[s].tests[t].name, suites[s].tests[t].run);
+        for (int t = 0; t < 16 && suites[s].tests[t].name; t++)
+            CU_add_test(suite, suites[s].tests[t].name, suites[s].tests[t].run);
     }
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
