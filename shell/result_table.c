@@ -30,8 +30,8 @@ void result_table_add_row(result_table *t, const char *const *cells)
 
 static void print_csv_field(FILE *out, const char *s)
 {
-    if (s == NULL) return; /* NULL is an empty field */
-    if (strpbrk(s, ",\"\r\n") == NULL) {
+    if (s == NULL) return; /* NULL is an empty field; the empty string is "" (as PostgreSQL) */
+    if (*s != '\0' && strpbrk(s, ",\"\r\n") == NULL) {
         fputs(s, out);
         return;
     }

@@ -187,6 +187,7 @@ static shoal_expr *coerce_literal(shoal_binder *b, shoal_expr *lit, shoal_type t
 /* ---- the expression walk ---- */
 
 static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n);
+static shoal_expr *settle_type(shoal_binder *b, shoal_expr *e);
 
 static shoal_expr *bind_column(shoal_binder *b, const shoal_ast_column_ref *c)
 {
@@ -405,11 +406,27 @@ mismatch:
                             type_text(x->type, t1), shoal_ast_binary_op_sql(n->op), type_text(y->type, t2));
 }
 
+/* A string constant met by a CHAR value: CHAR's trailing blanks are insignificant (CHAR values
+ * are stored without them), so the constant loses its own. */
+static shoal_expr *char_constant(shoal_binder *b, shoal_expr *c, shoal_type other)
+{
+    if (other.id != SHOAL_TYPE_CHAR || !is_const(c) || c->constant.is_null || !shoal_type_is_string(c->type)) return c;
+    shoal_string s = c->constant.v.str;
+    uint32_t n = s.len;
+    while (n > 0 && s.ptr[n - 1] == ' ') n--;
+    if (n == s.len) return c;
+    shoal_value v = c->constant;
+    v.v.str.len = n;
+    return shoal_expr_const(b->arena, v);
+}
+
 /* x op y for comparisons, with both sides converted to a common type. */
 static shoal_expr *compare(shoal_binder *b, shoal_location loc, shoal_func f, shoal_expr *x, shoal_expr *y)
 {
     x = coerce_literal(b, x, y->type);
     y = coerce_literal(b, y, x->type);
+    x = char_constant(b, x, y->type);
+    y = char_constant(b, y, x->type);
     shoal_type t;
     char t1[48], t2[48];
     if (!common_type(x->type, y->type, &t))
@@ -418,6 +435,8 @@ static shoal_expr *compare(shoal_binder *b, shoal_location loc, shoal_func f, sh
                                 f == SHOAL_FUNC_EQ ? "=" : f == SHOAL_FUNC_NE ? "<>" : f == SHOAL_FUNC_LT ? "<"
                                 : f == SHOAL_FUNC_LE ? "<=" : f == SHOAL_FUNC_GT ? ">" : ">=",
                                 type_text(y->type, t2));
+    if (t.id == SHOAL_TYPE_INVALID) /* NULL op NULL */
+        return const_of(b, shoal_type_make(SHOAL_TYPE_BOOLEAN), true);
     if (t.id == SHOAL_TYPE_DECIMAL) {
         /* compare at the larger scale; keep each side's own physical width when it suffices */
         shoal_type tx = shoal_type_decimal(x->type.id == SHOAL_TYPE_DECIMAL ? x->type.precision : t.precision, t.scale);
@@ -588,7 +607,23 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "more than %d aggregates", SHOAL_MAX_AGGREGATES);
     shoal_agg_spec spec = {0};
     shoal_expr *input = NULL;
-    if (c->star) {
+    if (c->star && c->filter) { /* COUNT(*) FILTER (WHERE cond) = COUNT(CASE WHEN cond THEN 1 END) */
+        if (f != SHOAL_AGG_COUNT) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_SYNTAX, "%s(*) is not valid", c->name);
+        b->aggregating = false;
+        shoal_expr *cond = require_bool(b, bind(b, c->filter), c->filter->loc, "FILTER");
+        b->aggregating = true;
+        if (cond == NULL) return NULL;
+        shoal_expr **args = shoal_arena_alloc(b->arena, 2 * sizeof(shoal_expr *));
+        shoal_value one;
+        memset(&one, 0, sizeof one);
+        one.type = shoal_type_make(SHOAL_TYPE_INTEGER);
+        one.v.i64 = 1;
+        args[0] = cond;
+        args[1] = shoal_expr_const(b->arena, one);
+        input = shoal_expr_node(b->arena, SHOAL_EXPR_CASE, one.type, 2, args);
+        spec.func = SHOAL_AGG_COUNT;
+        spec.input_type = one.type;
+    } else if (c->star) {
         if (f != SHOAL_AGG_COUNT) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_SYNTAX, "%s(*) is not valid", c->name);
         spec.func = SHOAL_AGG_COUNT_STAR;
         spec.input_type = shoal_type_make(SHOAL_TYPE_BIGINT);
@@ -597,7 +632,15 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
             return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s takes one argument", c->name);
         /* the argument is evaluated below the aggregation */
         b->aggregating = false;
-        input = bind(b, shoal_ast_list_at(&c->args, 0));
+        input = settle_type(b, bind(b, shoal_ast_list_at(&c->args, 0)));
+        if (input && c->filter) { /* agg(x) FILTER (WHERE cond) = agg(CASE WHEN cond THEN x END) */
+            shoal_expr *cond = require_bool(b, bind(b, c->filter), c->filter->loc, "FILTER");
+            if (cond == NULL) { b->aggregating = true; return NULL; }
+            shoal_expr **args = shoal_arena_alloc(b->arena, 2 * sizeof(shoal_expr *));
+            args[0] = cond;
+            args[1] = input;
+            input = shoal_expr_node(b->arena, SHOAL_EXPR_CASE, input->type, 2, args);
+        }
         b->aggregating = true;
         if (input == NULL) return NULL;
         if ((f == SHOAL_AGG_SUM || f == SHOAL_AGG_AVG) && !is_numeric(input->type)) {
@@ -782,7 +825,7 @@ static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n)
         shoal_type t = e->type;
         for (int i = 1; i < count; i++) {
             if ((args[i] = bind(b, shoal_ast_list_at(&x->items, i - 1))) == NULL) return NULL;
-            args[i] = coerce_literal(b, args[i], e->type);
+            args[i] = char_constant(b, coerce_literal(b, args[i], e->type), e->type);
             if (!common_type(t, args[i]->type, &t))
                 return shoal_bind_error(b, args[i] ? shoal_ast_list_at(&x->items, i - 1)->loc : n->loc,
                                         SHOAL_SQLSTATE_DATATYPE_MISMATCH, "IN list types do not match");
@@ -821,7 +864,7 @@ static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n)
         if (e == NULL) return NULL;
         if (x->test != SHOAL_AST_IS_NULL)
             return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "IS TRUE/FALSE/UNKNOWN is not supported yet");
-        shoal_expr *args[1] = {e};
+        shoal_expr *args[1] = {settle_type(b, e)};
         shoal_expr *t = shoal_expr_node(b->arena, SHOAL_EXPR_IS_NULL, shoal_type_make(SHOAL_TYPE_BOOLEAN), 1, args);
         t->negated = x->negated;
         return fold(b, t);
@@ -836,10 +879,27 @@ static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n)
     }
 }
 
+/* A bare NULL has no type of its own; where nothing gave it one it is VARCHAR (as PostgreSQL's
+ * unknown resolves to text). */
+static shoal_expr *settle_type(shoal_binder *b, shoal_expr *e)
+{
+    if (e && e->type.id == SHOAL_TYPE_INVALID) return const_of(b, shoal_type_string(SHOAL_TYPE_VARCHAR, 0), true);
+    return e;
+}
+
 shoal_expr *shoal_bind_expr(shoal_binder *b, const shoal_ast_node *node)
 {
     b->aggregating = false;
-    return bind(b, node);
+    return settle_type(b, bind(b, node));
+}
+
+shoal_expr *shoal_bind_condition(shoal_binder *b, const shoal_ast_node *node, bool post_agg)
+{
+    b->aggregating = post_agg;
+    shoal_expr *e = bind(b, node);
+    b->aggregating = false;
+    if (e && e->type.id == SHOAL_TYPE_INVALID) return const_of(b, shoal_type_make(SHOAL_TYPE_BOOLEAN), true);
+    return e;
 }
 
 shoal_expr *shoal_bind_post_agg_expr(shoal_binder *b, const shoal_ast_node *node)
@@ -847,7 +907,7 @@ shoal_expr *shoal_bind_post_agg_expr(shoal_binder *b, const shoal_ast_node *node
     b->aggregating = true;
     shoal_expr *e = bind(b, node);
     b->aggregating = false;
-    return e;
+    return settle_type(b, e);
 }
 
 shoal_expr *shoal_expr_remapped(shoal_arena *a, const shoal_expr *e, const int *map)

@@ -59,6 +59,8 @@ void shoal_binder_init(shoal_binder *b, shoal_arena *arena, const char *sql, sho
 /* Expression over the table's columns (COLUMN nodes carry table column numbers). NULL on
  * error (b->err set). Aggregates are errors here. */
 shoal_expr *shoal_bind_expr(shoal_binder *b, const shoal_ast_node *node);
+/* A condition (WHERE, HAVING): like the above, but a bare NULL is a BOOLEAN NULL. */
+shoal_expr *shoal_bind_condition(shoal_binder *b, const shoal_ast_node *node, bool post_agg);
 /* Expression above the aggregation: columns [0, key_count) are the group keys, then one
  * column per aggregate (registered as met). Bare columns not in GROUP BY are errors. */
 shoal_expr *shoal_bind_post_agg_expr(shoal_binder *b, const shoal_ast_node *node);

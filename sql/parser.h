@@ -19,10 +19,11 @@
 #define SHOAL_SQLSTATE_DATETIME_OVERFLOW "22008"
 #define SHOAL_SQLSTATE_INVALID_PARAMETER "22023" /* DECIMAL(40,2), VARCHAR(0), ... */
 
-/* Parses every statement in sql[0..len): statements are separated by ';', empty ones (";;",
- * a trailing ';', blank text) are skipped. On success *out is an array of *count statements
- * (0 for blank text), everything allocated in `arena` (the caller resets the arena when done
- * with the trees). On failure returns false with err set (err->rank -1) and *out NULL:
+/* Parses every statement in sql[0..len) (no NUL needed; NULL with len 0 is blank text).
+ * Statements are separated by ';'; empty ones (";;", a trailing ';', blank text) are skipped.
+ * On success *out is an array of *count statements (0 for blank text), everything allocated
+ * in `arena` (the caller resets the arena when done with the trees). On failure returns false
+ * with err set (err->rank -1), *out NULL and *count 0:
  *   syntax errors (42601): `syntax error at or near "<token>" (line L, column C)`, or
  *   `syntax error at end of input (line L, column C)`; the lexer's own (unterminated string,
  *   ...) in the same "(line L, column C)" form. Other codes: SHOAL_SQLSTATE_* above.

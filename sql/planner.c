@@ -166,7 +166,7 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
     if (sel->where) {
         if (shoal_ast_has_aggregate(sel->where))
             return plan_error(err, sel->where->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in WHERE");
-        if ((where = shoal_bind_expr(&b, sel->where)) == NULL) return false;
+        if ((where = shoal_bind_condition(&b, sel->where, false)) == NULL) return false;
         if (where->type.id != SHOAL_TYPE_BOOLEAN)
             return plan_error(err, sel->where->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of WHERE must be type boolean");
     }
@@ -234,7 +234,7 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
     }
     shoal_expr *having = NULL;
     if (sel->having) {
-        if ((having = shoal_bind_post_agg_expr(&b, sel->having)) == NULL) return false;
+        if ((having = shoal_bind_condition(&b, sel->having, true)) == NULL) return false;
         if (having->type.id != SHOAL_TYPE_BOOLEAN)
             return plan_error(err, sel->having->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of HAVING must be type boolean");
     }
@@ -267,6 +267,7 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
         shoal_plan *scan = node(a, SHOAL_PLAN_SCAN, NULL, scan_count);
         scan->table_id = table->id;
         scan->table_version = table->version;
+        scan->replicated = shoal_table_effective_dist(table, table->row_count) == SHOAL_DIST_ALL;
         scan->table_column_count = table->column_count;
         scan->table_types = shoal_arena_alloc(a, sizeof(shoal_type) * (size_t)(ncols + 1));
         scan->scan_count = scan_count;

@@ -386,3 +386,14 @@ int shoal_format_double(double v, char *buf)
     }
     return sprintf(buf, "%.17g", v);
 }
+
+int shoal_format_float(float v, char *buf)
+{
+    if (isnan(v)) return sprintf(buf, "NaN");
+    if (isinf(v)) return sprintf(buf, v < 0 ? "-Infinity" : "Infinity");
+    for (int prec = 6; prec <= 9; prec++) {
+        int len = snprintf(buf, 32, "%.*g", prec, (double)v);
+        if (strtof(buf, NULL) == v) return len;
+    }
+    return snprintf(buf, 32, "%.9g", (double)v);
+}

@@ -104,5 +104,6 @@ int shoal_format_decimal(shoal_int128 v, int scale, char *buf);     /* buf >= 42
 int shoal_format_date(int32_t days, char *buf);                     /* buf >= 11 */
 int shoal_format_timestamp(int64_t micros, char *buf);              /* buf >= 27 */
 int shoal_format_double(double v, char *buf);                       /* buf >= 32; shortest round-trip */
+int shoal_format_float(float v, char *buf);                         /* buf >= 32; REAL's shortest round-trip */
 
 #endif

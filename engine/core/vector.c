@@ -162,7 +162,7 @@ int shoal_vector_format(const shoal_vector *v, uint32_t row, char *buf, size_t s
     switch ((shoal_type_id)v->type.id) {
     case SHOAL_TYPE_BOOLEAN: n = sprintf(tmp, "%s", ((const uint8_t *)v->data)[row] ? "t" : "f"); break;
     case SHOAL_TYPE_DECIMAL: n = shoal_format_decimal(shoal_vector_get_i128(v, row), v->type.scale, tmp); break;
-    case SHOAL_TYPE_REAL:
+    case SHOAL_TYPE_REAL: n = shoal_format_float(((const float *)v->data)[row], tmp); break;
     case SHOAL_TYPE_DOUBLE: n = shoal_format_double(shoal_vector_get_f64(v, row), tmp); break;
     case SHOAL_TYPE_DATE: n = shoal_format_date(((const int32_t *)v->data)[row], tmp); break;
     case SHOAL_TYPE_TIMESTAMP: n = shoal_format_timestamp(((const int64_t *)v->data)[row], tmp); break;

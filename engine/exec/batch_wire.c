@@ -31,13 +31,15 @@ void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *ro
         if (phys == SHOAL_PHYS_STRING) {
             const shoal_string *s = v->data;
             uint32_t *lens = shoal_writer_reserve(w, (size_t)row_count * 4);
+            /* a NULL row's string is garbage: it travels as empty */
             for (uint32_t i = 0; i < row_count; i++) {
-                uint32_t len = s[rows ? rows[i] : i].len;
+                uint32_t r = rows ? rows[i] : i;
+                uint32_t len = shoal_vector_is_null(v, r) ? 0 : s[r].len;
                 memcpy(&lens[i], &len, 4);
             }
             for (uint32_t i = 0; i < row_count; i++) {
-                shoal_string x = s[rows ? rows[i] : i];
-                shoal_put_bytes(w, x.ptr, x.len);
+                uint32_t r = rows ? rows[i] : i;
+                if (!shoal_vector_is_null(v, r)) shoal_put_bytes(w, s[r].ptr, s[r].len);
             }
         } else {
             size_t width = shoal_physical_size(phys);

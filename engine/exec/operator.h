@@ -24,6 +24,7 @@ struct shoal_exec_context {
     /* SCAN: opens this rank's slice of plan->table_id (storage, or a test double). */
     bool (*open_scan)(shoal_exec_context *ctx, const shoal_plan *scan, shoal_scan_source *source, shoal_eval_error *err);
     void *scan_arg;
+    int rank; /* this rank (a replicated table is read by rank 0 only) */
     /* RECEIVE: the wire buffers (batch_wire.h, concatenated batches) from every rank. */
     int received_count;
     const uint8_t **received;

@@ -101,6 +101,7 @@ void shoal_plan_serialize(const shoal_plan *p, shoal_writer *w)
             shoal_put_u8(w, p->preds[i].op);
             put_value(w, &p->preds[i].value);
         }
+        shoal_put_u8(w, p->replicated);
         break;
     case SHOAL_PLAN_FILTER:
         shoal_expr_serialize(p->predicate, w);
@@ -169,6 +170,7 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
             p->preds[i].op = shoal_get_u8(r);
             if (!get_value(r, a, &p->preds[i].value)) return NULL;
         }
+        p->replicated = shoal_get_u8(r) != 0;
         break;
     case SHOAL_PLAN_FILTER:
         if ((p->predicate = shoal_expr_deserialize(r, a)) == NULL) return r->failed = true, NULL;
@@ -217,7 +219,8 @@ void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size)
     char detail[512] = "";
     switch ((shoal_plan_kind)p->kind) {
     case SHOAL_PLAN_SCAN:
-        snprintf(detail, sizeof detail, " table=%u columns=%d zone-map predicates=%d", p->table_id, p->scan_count, p->pred_count);
+        snprintf(detail, sizeof detail, " table=%u columns=%d zone-map predicates=%d%s", p->table_id, p->scan_count,
+                 p->pred_count, p->replicated ? " (DISTSTYLE ALL: rank 0 reads)" : "");
         break;
     case SHOAL_PLAN_FILTER:
         shoal_expr_to_string(p->predicate, detail + 1, sizeof detail - 1);

@@ -49,6 +49,7 @@ struct shoal_plan {
     int32_t *scan_columns;
     int32_t pred_count;
     shoal_scan_pred *preds;
+    bool replicated;       /* a DISTSTYLE ALL table: every rank has all rows, rank 0 reads them */
 
     shoal_expr *predicate;  /* FILTER */
     shoal_expr **exprs;     /* PROJECT: column_count expressions */

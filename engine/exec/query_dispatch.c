@@ -104,6 +104,7 @@ static void start_query(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void 
     q->chunk.len = 0;
     q->ctx.open_scan = svc->open_scan;
     q->ctx.scan_arg = svc->scan_arg;
+    q->ctx.rank = shoal_rt_rank(rt);
     shoal_reader r;
     shoal_reader_init(&r, msg->payload, msg->hdr.length);
     shoal_plan *plan = shoal_plan_deserialize(&r, &q->arena);

@@ -74,7 +74,8 @@ bool shoal_open_storage_scan(shoal_exec_context *ctx, const shoal_plan *p, shoal
     source->state = s;
     source->next = storage_next;
     source->close = storage_close;
-    if (p->table_version == 0 || !shoal_table_exists(rank_dir, p->table_id)) return true;
+    if (p->table_version == 0 || (p->replicated && ctx->rank != 0) || !shoal_table_exists(rank_dir, p->table_id))
+        return true; /* scans as empty */
     shoal_store_options opts = {0};
     opts.committed_version = p->table_version;
     shoal_error e;

@@ -81,7 +81,8 @@ static void gather(shoal_vector *dst, uint32_t base, const shoal_vector *src, co
             break;
         }
         for (uint32_t i = 0; i < n; i++) {
-            shoal_string x = ((const shoal_string *)sd)[rows ? rows[i] : i];
+            uint32_t r = rows ? rows[i] : i;
+            shoal_string x = shoal_vector_is_null(src, r) ? (shoal_string){"", 0} : ((const shoal_string *)sd)[r];
             ((shoal_string *)d)[base + i] = shoal_vector_add_string(dst, x.ptr, x.len);
         }
         break;

@@ -310,7 +310,17 @@ static int copy_batch(shoal_batch *b, void *ctx)
 {
     load_actor *a = ctx;
     a->result.rows_produced += shoal_batch_rows(b);
-    partition(a, b);
+    if (a->job.copy_column_count == 0) {
+        partition(a, b);
+        return 0;
+    }
+    /* the file's fields follow the COPY column list: view them in table order */
+    shoal_batch view = *b;
+    view.columns = shoal_xmalloc(sizeof(shoal_vector) * (size_t)a->job.column_count);
+    for (int i = 0; i < a->job.copy_column_count; i++) view.columns[a->job.copy_columns[i]] = b->columns[i];
+    view.column_count = a->job.column_count;
+    partition(a, &view);
+    free(view.columns); /* the vectors themselves stay the parser's */
     return 0;
 }
 

@@ -23,6 +23,7 @@ void shoal_load_error_sink_free(shoal_load_error_sink *s)
         free(e->err_reason);
     }
     free(s->errors);
+    free(s->line_cache_path);
     memset(s, 0, sizeof *s);
 }
 

@@ -47,6 +47,10 @@ typedef struct shoal_load_error_sink {
     size_t record_limit;      /* rows kept in `errors` (default 100000); all are counted */
     int64_t error_count;      /* rows rejected so far, recorded or not */
     char message[2048];       /* the reason, when a parse returns an error status */
+    /* where the last line count of a file stopped, so that ranges of one file parsed one
+     * after another (in pieces, in order) do not count the file's newlines again */
+    char *line_cache_path;
+    int64_t line_cache_offset, line_cache_lines;
 } shoal_load_error_sink;
 
 void shoal_load_error_sink_init(shoal_load_error_sink *s);

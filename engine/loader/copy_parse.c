@@ -311,14 +311,29 @@ static void count_file_newlines(parser *P, int64_t upto)
  * base, or anywhere for plain files). */
 static int64_t line_number_at(parser *P, int64_t off)
 {
-    if (off < P->counted_off && P->in.compression == SHOAL_COPY_COMPRESSION_NONE) { /* recount from the start */
+    bool plain = P->in.compression == SHOAL_COPY_COMPRESSION_NONE;
+    if (off < P->counted_off && plain) { /* recount from the start */
         P->counted_off = 0;
         P->counted_lines = 0;
+    }
+    shoal_load_error_sink *sink = P->sink;
+    if (plain && P->counted_off < P->in.base && sink->line_cache_path && strcmp(sink->line_cache_path, P->path) == 0 &&
+        sink->line_cache_offset > P->counted_off && sink->line_cache_offset <= off) {
+        P->counted_off = sink->line_cache_offset; /* an earlier range of this file counted this far */
+        P->counted_lines = sink->line_cache_lines;
     }
     if (P->counted_off < P->in.base) count_file_newlines(P, off < P->in.base ? off : P->in.base);
     if (off > P->counted_off) {
         P->counted_lines += count_newlines(P->in.buf + (P->counted_off - P->in.base), (size_t)(off - P->counted_off));
         P->counted_off = off;
+    }
+    if (plain) {
+        if (sink->line_cache_path == NULL || strcmp(sink->line_cache_path, P->path) != 0) {
+            free(sink->line_cache_path);
+            sink->line_cache_path = shoal_xstrdup(P->path);
+        }
+        sink->line_cache_offset = P->counted_off;
+        sink->line_cache_lines = P->counted_lines;
     }
     return P->counted_lines + 1;
 }
@@ -337,17 +352,10 @@ static int advance(parser *P, size_t keep_from)
 
 /* ---- rows ---- */
 
-/* Ends row r: the line is window bytes [ls, end), c fields were seen. Returns false when the
- * line is skipped (blank, under IGNOREBLANKLINES). */
-static inline bool finish_row(parser *P, uint32_t r, size_t ls, size_t end, int c)
+/* finish_row when the field count is off: a trailing delimiter, or an error. */
+__attribute__((noinline, cold)) static bool finish_odd_row(parser *P, uint32_t r, int c)
 {
     const int n = P->ncols;
-    if (unlikely(end == ls) && P->o->ignore_blank_lines) return false;
-    P->row_ptr[r] = P->in.buf + ls;
-    P->row_len[r] = (uint32_t)(end - ls);
-    P->row_off[r] = P->in.base + (int64_t)ls;
-    P->row_bad[r] = 0;
-    if (likely(c == n)) return true;
     if (c == n + 1 && (uint32_t)P->fields[r * P->stride + (size_t)n] == 0) return true; /* one trailing delimiter */
     if (c < n) {
         for (int k = c; k < n; k++) put_field(P, k, r, 0, 0);
@@ -356,6 +364,19 @@ static inline bool finish_row(parser *P, uint32_t r, size_t ls, size_t end, int 
         chunk_error_add(P, r, -1, SHOAL_LOAD_ERR_EXTRA_COLUMNS, NULL, 0, "Extra column(s) found");
     }
     return true;
+}
+
+/* Ends row r: the line is window bytes [ls, end), c fields were seen. Returns false when the
+ * line is skipped (blank, under IGNOREBLANKLINES). */
+static inline bool finish_row(parser *P, uint32_t r, size_t ls, size_t end, int c)
+{
+    if (unlikely(end == ls) && P->o->ignore_blank_lines) return false;
+    P->row_ptr[r] = P->in.buf + ls;
+    P->row_len[r] = (uint32_t)(end - ls);
+    P->row_off[r] = P->in.base + (int64_t)ls;
+    P->row_bad[r] = 0;
+    if (likely(c == P->ncols)) return true;
+    return finish_odd_row(P, r, c);
 }
 
 /* Marks row r bad for a malformed line: every field empty, the line recorded. */
@@ -1239,14 +1260,14 @@ static size_t backslashes_before(parser *P, size_t q)
     return k;
 }
 
-/* Moves P->pos just past the next line break (unescaped when `escape_aware` and ESCAPE).
+/* Moves P->pos just past the next line break (with ESCAPE, the next one not escaped).
  * Returns 1, 0 at the end of the file (P->pos = fill), -1 on a read error. */
-static int skip_line(parser *P, bool escape_aware)
+static int skip_line(parser *P)
 {
     for (;;) {
         const char *buf = P->in.buf;
         const char *q = memchr(buf + P->pos, '\n', P->in.fill - P->pos);
-        while (q && escape_aware && P->escape && (backslashes_before(P, (size_t)(q - buf)) & 1))
+        while (q && P->escape && (backslashes_before(P, (size_t)(q - buf)) & 1))
             q = memchr(q + 1, '\n', (size_t)(buf + P->in.fill - (q + 1)));
         if (q) {
             P->pos = (size_t)(q - buf) + 1;
@@ -1261,19 +1282,23 @@ static int skip_line(parser *P, bool escape_aware)
     }
 }
 
-/* File offset just past the IGNOREHEADER-th newline (read from the start of a plain file). */
+/* File offset just past the IGNOREHEADER-th line break (read from the start of a plain
+ * file; with ESCAPE a newline after an odd run of backslashes does not count, as in
+ * skip_line). */
 static int64_t header_end_offset(parser *P)
 {
     int64_t off = 0, lines = 0;
+    size_t backslashes = 0;
     char *tmp = shoal_xmalloc(1 << 16);
     for (;;) {
         long got = shoal_copy_input_pread(&P->in, tmp, 1 << 16, off);
         if (got <= 0) break;
         for (long i = 0; i < got; i++) {
-            if (tmp[i] == '\n' && ++lines == P->o->ignore_header) {
+            if (tmp[i] == '\n' && !(P->escape && (backslashes & 1)) && ++lines == P->o->ignore_header) {
                 free(tmp);
                 return off + i + 1;
             }
+            backslashes = tmp[i] == '\\' ? backslashes + 1 : 0;
         }
         off += got;
     }
@@ -1293,19 +1318,19 @@ static shoal_copy_status position_range(parser *P, const shoal_copy_range *range
     P->pos = 0;
     if (range->start > 0) {
         /* the window starts at start-1: skip through the first line break found there */
-        int k = skip_line(P, true);
+        int k = skip_line(P);
         if (k < 0) return io_error(P);
         if (P->o->ignore_header > 0) {
             int64_t header_end = header_end_offset(P);
             while (P->in.base + (int64_t)P->pos < header_end && P->in.base + (int64_t)P->pos < P->limit) {
-                k = skip_line(P, true);
+                k = skip_line(P);
                 if (k < 0) return io_error(P);
                 if (k == 0) break;
             }
         }
     } else {
         for (int64_t h = 0; h < P->o->ignore_header; h++) {
-            int k = skip_line(P, false);
+            int k = skip_line(P);
             if (k < 0) return io_error(P);
             if (k == 0) break;
         }
