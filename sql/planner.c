@@ -1,6 +1,7 @@
 /* SELECT planning: binding, aggregation split, zone-map predicate pushdown (see planner.h). */
 #include "sql/planner.h"
 #include "sql/binder.h"
+#include "engine/load/load_errors_log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,12 @@ shoal_table_def *shoal_resolve_table(const shoal_catalog *cat, const shoal_ast_q
 {
     const char *schema = name->schema ? name->schema : "public";
     shoal_table_def *t = shoal_catalog_find_table(cat, schema, name->name);
+    if (t == NULL && strcmp(name->name, "stl_load_errors") == 0 &&
+        (name->schema == NULL || strcmp(name->schema, "pg_catalog") == 0 || strcmp(name->schema, "public") == 0)) {
+        static shoal_table_def *stl_load_errors; /* the system table: built once, never freed */
+        if (stl_load_errors == NULL) stl_load_errors = shoal_stl_load_errors_def();
+        return stl_load_errors;
+    }
     if (t == NULL) {
         if (name->schema)
             shoal_error_set(err, -1, SHOAL_SQLSTATE_UNDEFINED_TABLE, "relation \"%s.%s\" does not exist (line %d, column %d)",

@@ -1,6 +1,7 @@
 /* Distributed loads: the rank side (the load actor) and the leader side (two-phase commit).
  * See load.h for the protocol. */
 #include "engine/load/load.h"
+#include "engine/load/load_errors_log.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange.h"
 #include "engine/exec/kernels.h"
@@ -466,6 +467,8 @@ static void finish_local(load_actor *a)
     if (!a->failed && !a->cancelled && !shoal_appender_prepare(a->appender, &e)) fail(a, &e);
     a->result.bytes_sent = a->exchange.bytes_sent;
     a->result.elapsed_ms = shoal_now_ms() - a->started_ms;
+    if (a->job.source == SHOAL_LOAD_COPY) /* recorded whether the load commits or not */
+        shoal_load_errors_log_append(g_rank_dir, a->query_id, a->job.table_id, &a->copy_errors);
     if (a->failed || a->cancelled) {
         if (a->failed && !a->cancelled)
             shoal_raise_error(a->rt, a->self, a->leader, a->query_id, a->error.sqlstate, "%s", a->error.message);

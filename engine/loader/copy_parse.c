@@ -5,7 +5,7 @@
  * that the chunk's bytes are still in L1/L2 when the converters read them again:
  *   1. scan: one pass over the window with 64-byte SIMD compares (SIMDe) that yields a
  *      bitmask of delimiters, newlines and the mode's special byte (the CSV quote, or the
- *      ESCAPE backslash). Each delimiter/newline closes a field; the field's pointer and
+ *      ESCAPE backslash). Each delimiter/newline closes a field; the field's offset and
  *      length go to a row-major array of 64-bit field words. A line holding a special
  *      byte is re-read by a scalar routine (CSV quoting, backslash escapes) that writes
  *      unquoted/unescaped fields to a per-chunk scratch buffer. Field counts are checked per
@@ -19,7 +19,8 @@
  *      the bad rows are squeezed out of the vectors, so no partial row is ever emitted.
  * Line numbers are not tracked while parsing: an error's line number is computed from the
  * row's byte offset by counting newlines since the last count (from the file itself when the
- * range starts mid-file), so the happy path pays nothing for them. */
+ * range starts mid-file; the sink remembers how far a file was counted), so the happy path
+ * pays nothing for them. */
 #include "engine/loader/copy_parse.h"
 #include "engine/loader/copy_datetime.h"
 #include "engine/loader/copy_input.h"

@@ -3,6 +3,7 @@
 #include "engine/exec/query_dispatch.h"
 #include "engine/exec/scan_storage.h"
 #include "engine/load/load.h"
+#include "engine/load/load_errors_log.h"
 #include "engine/storage/table_store.h"
 #include "runtime/system_actor.h"
 
@@ -49,12 +50,19 @@ static void drop_table(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
     shoal_send_payload(rt, system, msg->hdr.src, SHOAL_MSG_DONE, msg->hdr.query_id, NULL, 0);
 }
 
+/* Table scans: storage, except the system table stl_load_errors, which reads this rank's log. */
+static bool open_scan(shoal_exec_context *ctx, const shoal_plan *scan, shoal_scan_source *source, shoal_eval_error *err)
+{
+    if (scan->table_id == SHOAL_STL_LOAD_ERRORS_ID) return shoal_load_errors_log_scan(g_rank_dir, scan, source, err);
+    return shoal_open_storage_scan(ctx, scan, source, err);
+}
+
 bool shoal_rank_services_start(shoal_rt *rt, const char *data_dir, shoal_error *err)
 {
     snprintf(g_rank_dir, sizeof g_rank_dir, "%s/rank-%d", data_dir, shoal_rt_rank(rt));
     if (!make_dirs(g_rank_dir, err)) return false;
     if (!shoal_storage_recover_rank(g_rank_dir, err)) return false;
-    shoal_query_service_start(rt, shoal_open_storage_scan, g_rank_dir);
+    shoal_query_service_start(rt, open_scan, g_rank_dir);
     shoal_system_register(rt, SHOAL_MSG_DROP_TABLE, drop_table, NULL);
     shoal_load_service_start(rt, g_rank_dir);
     return true;
