@@ -96,7 +96,7 @@ static shoal_expr *fold(shoal_binder *b, shoal_expr *e)
             case SHOAL_PHYS_STRING: {
                 shoal_string s = ((shoal_string *)out.data)[0];
                 char *copy = shoal_arena_alloc(b->arena, s.len + 1);
-                memcpy(copy, s.ptr, s.len);
+                if (s.len) memcpy(copy, s.ptr, s.len);
                 copy[s.len] = '\0';
                 v.v.str = (shoal_string){copy, s.len};
                 break;

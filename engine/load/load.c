@@ -336,12 +336,12 @@ static void produce_copy(load_actor *a)
     int64_t start = a->range_cursor > r->start ? a->range_cursor : r->start;
     int64_t end = r->end;
     bool splittable = shoal_copy_options_splittable(&a->copy_options);
-    if (splittable && end - start > COPY_STEP_BYTES) end = start + COPY_STEP_BYTES;
+    if (splittable && end >= 0 && end - start > COPY_STEP_BYTES) end = start + COPY_STEP_BYTES;
     shoal_copy_range range = {r->path, -1, start, end};
     shoal_copy_stats stats = {0};
     shoal_copy_status st = shoal_copy_parse_range(&a->copy_options, &range, &a->copy_target, copy_batch, a,
                                                   &a->copy_errors, &stats);
-    a->result.bytes_read += (uint64_t)(end - start);
+    a->result.bytes_read += (uint64_t)stats.bytes;
     a->result.rows_rejected = (uint64_t)a->copy_errors.error_count;
     if (st != SHOAL_COPY_OK) {
         shoal_error e;
@@ -349,7 +349,7 @@ static void produce_copy(load_actor *a)
         fail(a, &e);
         return;
     }
-    if (end >= r->end) {
+    if (end < 0 || end >= r->end) {
         a->range_index++;
         a->range_cursor = 0;
     } else {
@@ -729,6 +729,7 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
 
     shoal_copy_file_list files = {0};
     shoal_copy_work *works = NULL;
+    bool splittable = false;
     uint64_t total = 0;
     if (spec->source == SHOAL_LOAD_COPY) {
         shoal_copy_options o;
@@ -746,6 +747,7 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
         }
         works = shoal_xcalloc((size_t)nranks, sizeof *works);
         shoal_copy_plan(&files, &o, nranks, SHOAL_COPY_MIN_SPLIT, works);
+        splittable = shoal_copy_options_splittable(&o);
         for (int i = 0; i < files.count; i++) total += (uint64_t)files.files[i].size;
         job.option_count = spec->option_count;
         job.option_keywords = shoal_xcalloc((size_t)spec->option_count + 1, sizeof(char *));
@@ -793,9 +795,13 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
         int count = works ? works[r].count : 0;
         shoal_put_i32(&w, count);
         for (int i = 0; i < count; i++) {
-            shoal_put_str(&w, works[r].ranges[i].path);
-            shoal_put_i64(&w, works[r].ranges[i].start);
-            shoal_put_i64(&w, works[r].ranges[i].end);
+            const shoal_copy_range *cr = &works[r].ranges[i];
+            int64_t end = cr->end;
+            /* "to the end of the file": the size, so a rank can step through it in pieces */
+            if (end < 0 && splittable && cr->file_index >= 0) end = files.files[cr->file_index].size;
+            shoal_put_str(&w, cr->path);
+            shoal_put_i64(&w, cr->start);
+            shoal_put_i64(&w, end);
         }
         shoal_request_send_to(rt, &req, r, SHOAL_MSG_LOAD_START, w.data, (uint32_t)w.len);
         shoal_writer_free(&w);

@@ -940,6 +940,56 @@ static void test_number_widths(void)
     free(expected);
 }
 
+/* A callback that keeps the batches: it moves the vectors out, and they must stay valid. */
+typedef struct kept_batches {
+    shoal_batch batches[16];
+    int count;
+} kept_batches;
+
+static int keep_batch(shoal_batch *b, void *ctx)
+{
+    kept_batches *k = ctx;
+    if (k->count == 16) return 1;
+    k->batches[k->count++] = *b;
+    b->columns = NULL; /* the parser makes itself a new batch */
+    b->sel = NULL;
+    return 0;
+}
+
+static void test_batch_ownership(void)
+{
+    table t;
+    make_table(&t, "a:I s:V0");
+    size_t n = 5000;
+    char *text = malloc(n * 32);
+    size_t tl = 0;
+    for (size_t i = 0; i < n; i++) tl += (size_t)sprintf(text + tl, "%zu|str%zu\n", i, i);
+    const char *path = write_text("keep.tbl", text);
+    free(text);
+    shoal_copy_options o = make_options(NULL);
+    kept_batches k;
+    memset(&k, 0, sizeof k);
+    shoal_load_error_sink sink;
+    shoal_load_error_sink_init(&sink);
+    CU_ASSERT_EQUAL(shoal_copy_parse_file(&o, path, &t.target, keep_batch, &k, &sink, NULL), SHOAL_COPY_OK);
+    CU_ASSERT_EQUAL(k.count, 3);
+    size_t row = 0;
+    int ok = 1;
+    for (int b = 0; b < k.count; b++) {
+        for (uint32_t r = 0; r < k.batches[b].count; r++, row++) {
+            char want[32];
+            snprintf(want, sizeof want, "str%zu", row);
+            shoal_string str = ((shoal_string *)k.batches[b].columns[1].data)[r];
+            ok &= ((int32_t *)k.batches[b].columns[0].data)[r] == (int32_t)row;
+            ok &= str.len == strlen(want) && memcmp(str.ptr, want, str.len) == 0;
+        }
+        shoal_batch_free(&k.batches[b]);
+    }
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT_EQUAL(row, n);
+    shoal_load_error_sink_free(&sink);
+}
+
 static int stop_at_first(shoal_batch *b, void *ctx)
 {
     (void)b;
@@ -1107,8 +1157,16 @@ static void check_splits(const char *path, const shoal_copy_options *o, const ta
                        strcmp(part.errors.errors[i].raw_line, whole.errors.errors[i].raw_line) == 0;
             if (!same) {
                 failures++;
-                fprintf(stderr, "\nsplit at %lld/%lld of %s differs:\n%s\nvs whole:\n%s\n", (long long)a, (long long)b,
-                        path, got, want);
+                fprintf(stderr, "\nsplit at %lld/%lld of %s differs (status %d, %zu vs %zu errors, %lld vs %lld lines, %lld vs %lld bytes):\n%s\nvs whole:\n%s\n",
+                        (long long)a, (long long)b, path, (int)part.status, part.errors.count, whole.errors.count,
+                        (long long)part.stats.lines, (long long)whole.stats.lines, (long long)part.stats.bytes,
+                        (long long)whole.stats.bytes, got, want);
+                for (size_t i = 0; i < part.errors.count; i++)
+                    fprintf(stderr, "  part error line %lld off %lld: %s\n", (long long)part.errors.errors[i].line_number,
+                            (long long)part.errors.errors[i].line_offset, part.errors.errors[i].err_reason);
+                for (size_t i = 0; i < whole.errors.count; i++)
+                    fprintf(stderr, "  whole error line %lld off %lld: %s\n", (long long)whole.errors.errors[i].line_number,
+                            (long long)whole.errors.errors[i].line_offset, whole.errors.errors[i].err_reason);
             }
             CU_ASSERT_TRUE(same);
             free(got);
@@ -1141,6 +1199,67 @@ static void test_split_every_offset(void)
     size_t bl = 0;
     for (int i = 0; i < 120; i++) bl += (size_t)sprintf(big + bl, "%d|v%d|%d.%d|\n", i, i * i, i, i % 10);
     check_splits(write_text("split_big.tbl", big), &o, &t, false);
+}
+
+/* Random bytes from a hostile alphabet: no crash, and splitting never changes the result
+ * (text and ESCAPE are split at every offset; CSV and compressed input are read whole). */
+static void test_random_inputs(void)
+{
+    static const char alphabet[] = "0123456789||||\n\n\n\r\\\\\",. -ab\xc3\xa9\xff";
+    table t;
+    make_table(&t, "a:I b:V4 c:D6,2");
+    shoal_copy_options text = make_options("MAXERROR", "100000", NULL);
+    shoal_copy_options esc = make_options("ESCAPE", NULL, "MAXERROR", "100000", "IGNOREHEADER", "1", NULL);
+    shoal_copy_options csv = make_options("CSV", NULL, "MAXERROR", "100000", "EMPTYASNULL", NULL, NULL);
+    unsigned seed = 777;
+    for (int file = 0; file < 40; file++) {
+        char buf[160];
+        size_t len = 20 + (size_t)(file * 3);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        buf[len] = '\0';
+        const char *path = write_bytes("random.tbl", buf, len);
+        check_splits(path, &text, &t, false);
+        check_splits(path, &esc, &t, false);
+        result res;
+        parse(&res, &csv, path, &t);
+        CU_ASSERT_TRUE(res.status == SHOAL_COPY_OK);
+        result_free(&res);
+    }
+}
+
+/* Line numbers stay exact whatever order the ranges of a file are parsed in on one sink
+ * (the sink remembers how far it counted a file's newlines). */
+static void test_line_numbers_any_order(void)
+{
+    table t;
+    make_table(&t, "a:I");
+    char text[4096];
+    size_t tl = 0;
+    for (int i = 1; i <= 300; i++) tl += (size_t)sprintf(text + tl, i % 50 == 0 ? "x%d\n" : "%d\n", i);
+    const char *path = write_text("order.tbl", text);
+    shoal_copy_options o = make_options("MAXERROR", "100", NULL);
+    int64_t cuts[] = {0, 300, 700, (int64_t)tl};
+    int orders[][3] = {{0, 1, 2}, {2, 1, 0}, {1, 2, 0}, {2, 0, 1}};
+    for (size_t k = 0; k < 4; k++) {
+        result res;
+        result_init(&res);
+        for (int j = 0; j < 3; j++) {
+            int g = orders[k][j];
+            parse_range(&res, &o, path, cuts[g], g == 2 ? -1 : cuts[g + 1], &t);
+        }
+        CU_ASSERT_EQUAL(res.errors.count, 6);
+        int ok = 1;
+        for (size_t i = 0; i < res.errors.count; i++) {
+            const shoal_load_error *e = &res.errors.errors[i];
+            int value = atoi(e->raw_line + 1); /* "x50" sits on line 50 */
+            ok &= e->line_number == value;
+        }
+        CU_ASSERT_TRUE(ok);
+        result_free(&res);
+    }
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -1243,6 +1362,9 @@ static void check_plan(const shoal_copy_file_list *files, const shoal_copy_optio
         if (works[r].bytes < lo) lo = works[r].bytes;
         if (works[r].bytes > hi) hi = works[r].bytes;
     }
+    int64_t size_sum = 0;
+    for (int f = 0; f < files->count; f++) size_sum += files->files[f].size;
+    CU_ASSERT_EQUAL(total, size_sum);
     if (hi - lo > max_imbalance) fprintf(stderr, "\nplan imbalance %lld\n", (long long)(hi - lo));
     CU_ASSERT_TRUE(hi - lo <= max_imbalance);
     shoal_copy_work_free(works, nranks);
@@ -1401,9 +1523,12 @@ int main(void)
     CU_add_test(s, "batches and rejected-row compaction", test_batches_and_compaction);
     CU_add_test(s, "cancel, line longer than the window", test_cancel_and_long_line);
     CU_add_test(s, "step-wise reader", test_reader_steps);
+    CU_add_test(s, "kept batches own their strings", test_batch_ownership);
     CU_add_test(s, "integers and decimals of every width", test_number_widths);
     CU_add_test(s, "gzip and zstd input", test_gzip_and_zstd);
     CU_add_test(s, "byte ranges split at every offset", test_split_every_offset);
+    CU_add_test(s, "random inputs: no crash, splits agree", test_random_inputs);
+    CU_add_test(s, "line numbers whatever the range order", test_line_numbers_any_order);
     CU_add_test(s, "prefix listing", test_prefix_listing);
     CU_add_test(s, "work planning", test_plan);
     CU_add_test(s, "planned parse of a prefix", test_plan_and_parse);

@@ -6,11 +6,12 @@
 # On 2 ranks: create lineitem (tpch-ddl.sql's DDL), COPY lineitem.tbl of SF0.01 (60175 rows,
 # committed), and note COUNT(*), SUM(l_extendedprice), SUM(l_orderkey). Then, three times:
 # start a large COPY into the same table (32 links to that file: 1.9 million rows, several
-# seconds; timed once beforehand, unkilled, in a scratch --data), wait until it is under way,
-# wait a random part of its time (while it reads, early in its writing, late in its writing),
-# kill -9 the non-leader rank (found by OMPI_COMM_WORLD_RANK in /proc/PID/environ), and check
-# that the job ends, then that a new cluster on the same --data starts without an error and
-# the table holds exactly the first load's rows. Last, a new COPY works and adds its rows.
+# seconds; run once beforehand, unkilled, in a scratch --data to time it and to measure what it
+# writes), wait until it is under way, then kill -9 the non-leader rank at a random moment
+# (while it reads; early in its writing; late in its writing: see RANGES; the rank is found by
+# OMPI_COMM_WORLD_RANK in /proc/PID/environ), and check that the job ends, then that a new
+# cluster on the same --data starts without an error and the table holds exactly the first
+# load's rows. Last, a new COPY works and adds its rows.
 # Exit 0 = pass; every mpirun runs under `timeout`; the temp dir goes away on exit.
 set -euo pipefail
 
@@ -113,6 +114,11 @@ shoal check0.out check0.err --csv -c "$CHECK" || fail "the check after the first
 "$HERE/compare-results" expect1.csv check0.out --quiet || fail "after the first COPY: $(tail -1 check0.out), expected $(tail -1 expect1.csv)"
 note "first load committed: $(tail -1 check0.out)"
 
+# bytes DIR: the apparent size of everything under DIR (0 if it does not exist yet)
+bytes() {
+  if [ -d "$1" ]; then du -sb "$1" | cut -f1; else echo 0; fi
+}
+
 # wait_under_way OUT ERR WHAT: waits for the job $JOB to print SELECT 1's row (the COPY is next)
 wait_under_way() {
   local deadline=$((SECONDS + 60))
@@ -134,6 +140,7 @@ shoal_scratch() {
   return "$rc"
 }
 shoal_scratch s1.out s1.err -f ddl.sql || fail "CREATE TABLE in the scratch data failed: $(cat s1.err)"
+scratch_base=$(bytes "$T/scratch/rank-$VICTIM")
 # timed from the moment it is under way (SELECT 1 has printed), as the kills below are
 shoal_scratch s2.out s2.err --csv -c "SELECT 1 AS under_way; COPY lineitem FROM '$T/big/part_';" &
 JOB=$!
@@ -144,18 +151,25 @@ wait "$JOB" || rc=$?
 JOB=""
 FULL_MS=$((($(date +%s%N) - t0) / 1000000))
 [ "$rc" -eq 0 ] || fail "the large COPY (no kill) failed: $(cat s2.err)"
+GROWTH=$(($(bytes "$T/scratch/rank-$VICTIM") - scratch_base))
+[ "$GROWTH" -gt 100000 ] || fail "the large COPY wrote only $GROWTH bytes on rank $VICTIM"
 grep -qx "COPY $((LINKS * 60175))" s2.err || fail "the large COPY (no kill) did not report COPY $((LINKS * 60175)): $(cat s2.err)"
 rm -rf "$T/scratch"
-note "the large COPY takes $FULL_MS ms here (reading and exchanging first, writing in the second half)"
+note "the large COPY takes $FULL_MS ms here and writes $GROWTH bytes on rank $VICTIM (it reads and exchanges first, then writes)"
 
 # ---- three large COPYs, each killed at a random moment
 
-# when to kill, in thousandths of the full COPY's time: while reading, early and late writing
-# (not later than 0.85: the commit point is at the very end, where a kill may rightly commit)
-RANGES=("50 350" "350 600" "600 850")
+# When to kill. Round 0: a random 5-30% of the unkilled COPY's time after it is under way
+# (still reading). Rounds 1 and 2: when rank 1 has written a random 3-15% and 40-85% of what
+# the unkilled COPY wrote there (early and late in the writing): measured in bytes, so the
+# moment does not depend on how busy the machine is. The commit point is at the very end,
+# after all the writing, where a kill may rightly commit: never aimed at.
+RANGES=("50 300" "30 150" "400 850")
+BYTES_BEFORE=$(bytes "$T/data/rank-$VICTIM")
 for round in 0 1 2; do
   read -r lo hi <<<"${RANGES[$round]}"
-  delay_ms=$((FULL_MS * (lo + RANDOM % (hi - lo + 1)) / 1000))
+  permille=$((lo + RANDOM % (hi - lo + 1)))
+  base=$(bytes "$T/data/rank-$VICTIM")
   # SELECT 1 prints on stdout just before the COPY starts: the sign that it is under way
   timeout "$MPI_TIMEOUT" "${LAUNCH[@]}" -np "$NP" "$SHOAL" --data "$T/data" --csv \
     -c "SELECT 1 AS under_way; COPY lineitem FROM '$T/big/part_';" >"big$round.out" 2>"big$round.err" </dev/null &
@@ -166,9 +180,21 @@ for round in 0 1 2; do
     victim=$(rank_pid "$JOB" "$VICTIM")
     [ -n "$victim" ] || { alive "$JOB" || fail "round $round: no rank $VICTIM found"; sleep 0.05; }
   done
-  sleep "$((delay_ms / 1000)).$(printf %03d $((delay_ms % 1000)))"
+  t_start=$(date +%s%N)
+  if [ "$round" -eq 0 ]; then
+    delay_ms=$((FULL_MS * permille / 1000))
+    sleep "$((delay_ms / 1000)).$(printf %03d $((delay_ms % 1000)))"
+    moment="$delay_ms ms into the COPY"
+  else
+    target=$((GROWTH * permille / 1000))
+    until [ $(($(bytes "$T/data/rank-$VICTIM") - base)) -ge "$target" ]; do
+      alive "$JOB" || break
+      sleep 0.01
+    done
+    moment="with $((permille / 10)).$((permille % 10))% of its writing done on rank $VICTIM ($(($(date +%s%N) / 1000000 - t_start / 1000000)) ms in)"
+  fi
   if ! alive "$JOB" || grep -q '^COPY' "big$round.err"; then
-    fail "round $round: the large COPY finished within $delay_ms ms, before the kill (it took $FULL_MS ms unkilled): $(cat "big$round.err")"
+    fail "round $round: the large COPY finished before the kill ($moment; unkilled it took $FULL_MS ms): $(cat "big$round.err")"
   fi
   kill -9 "$victim"
   t0=$SECONDS
@@ -178,7 +204,7 @@ for round in 0 1 2; do
   [ "$rc" -ne 0 ] || fail "round $round: mpirun exited 0 after rank $VICTIM was killed"
   [ "$rc" -ne 124 ] || fail "round $round: the job hung after the kill until the timeout"
   grep -q '^COPY' "big$round.err" && fail "round $round: the COPY reported success although a rank was killed"
-  note "round $round: killed rank $VICTIM (pid $victim) $delay_ms ms into the COPY; mpirun exited $rc after $((SECONDS - t0)) s"
+  note "round $round: killed rank $VICTIM (pid $victim) $moment; mpirun exited $rc after $((SECONDS - t0)) s"
   # no process of the job may be left
   deadline=$((SECONDS + 10))
   while pgrep -f -- "--data $T/data" >/dev/null; do
@@ -197,6 +223,8 @@ for round in 0 1 2; do
   "$HERE/compare-results" expect1.csv "check$((round + 1)).out" --quiet ||
     fail "round $round: after the killed COPY the table holds $(tail -1 "check$((round + 1)).out"), expected the first load's $(tail -1 expect1.csv)"
 done
+
+note "rank $VICTIM's data: $BYTES_BEFORE bytes before the killed COPYs, $(bytes "$T/data/rank-$VICTIM") after them and the restarts"
 
 # ---- a new load still works, and adds exactly its rows
 
