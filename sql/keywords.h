@@ -1,5 +1,5 @@
-/* The SQL keywords Shoal's dialect knows (Redshift's, upper case, sorted). The shell
- * completes them; the lexer (next issue) will recognise them. */
+/* The SQL keywords Shoal's dialect knows (Redshift's, upper case, sorted): what the shell
+ * completes, a superset of the lexer's table (sql/lexer_keywords.h). */
 #ifndef SHOAL_SQL_KEYWORDS_H
 #define SHOAL_SQL_KEYWORDS_H
 
