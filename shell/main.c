@@ -86,9 +86,14 @@ static int leader_main(shoal_rt *rt, const shell_options *opts, bool storage_ok)
     catch_interrupts(rt);
     shoal_sql_session session, *sql = NULL;
     shoal_error err;
-    if (storage_ok && shoal_sql_session_open(&session, rt, opts->data_dir, &err)) {
+    if (!storage_ok) {
+        /* a rank could not open its data directory (it printed why): refuse to start */
+        status = 1;
+        goto shutdown;
+    }
+    if (shoal_sql_session_open(&session, rt, opts->data_dir, &err)) {
         sql = &session;
-    } else if (storage_ok) {
+    } else {
         /* e.g. data written by another rank count: refuse to start, stop every rank */
         fprintf(stderr, "shoal: %s\n", err.message);
         status = 1;

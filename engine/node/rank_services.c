@@ -8,9 +8,12 @@
 #include "runtime/system_actor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char g_rank_dir[4096];
 
@@ -57,10 +60,45 @@ static bool open_scan(shoal_exec_context *ctx, const shoal_plan *scan, shoal_sca
     return shoal_open_storage_scan(ctx, scan, source, err);
 }
 
+/* One cluster per data directory: two clusters writing the same rank directory would race on
+ * the catalog and the manifests. Each rank holds an exclusive flock on rank-K/lock for its
+ * whole life (the descriptor is never closed; the kernel drops the lock when the process ends,
+ * kill -9 included, so a crashed cluster never leaves a stale lock). The file holds the pid of
+ * the holder so the refusal can name it. */
+static bool lock_rank_dir(const char *rank_dir, shoal_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/lock", rank_dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        shoal_error_set(err, -1, "58030", "cannot open %s: %s", path, strerror(errno));
+        return false;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char holder[32] = "";
+        ssize_t n = pread(fd, holder, sizeof holder - 1, 0);
+        holder[n > 0 ? n : 0] = '\0';
+        holder[strcspn(holder, "\n")] = '\0';
+        shoal_error_set(err, -1, "55006",
+                        "the data directory %s is in use by another Shoal cluster (pid %s); stop it or choose "
+                        "another --data",
+                        rank_dir, holder[0] ? holder : "unknown");
+        close(fd);
+        return false;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
+        /* the lock holds without the pid; only the message for a second cluster suffers */
+    }
+    return true; /* fd stays open: it is the lock */
+}
+
 bool shoal_rank_services_start(shoal_rt *rt, const char *data_dir, shoal_error *err)
 {
     snprintf(g_rank_dir, sizeof g_rank_dir, "%s/rank-%d", data_dir, shoal_rt_rank(rt));
     if (!make_dirs(g_rank_dir, err)) return false;
+    if (!lock_rank_dir(g_rank_dir, err)) return false;
     if (!shoal_storage_recover_rank(g_rank_dir, err)) return false;
     shoal_query_service_start(rt, open_scan, g_rank_dir);
     shoal_system_register(rt, SHOAL_MSG_DROP_TABLE, drop_table, NULL);

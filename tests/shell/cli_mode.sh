@@ -84,4 +84,25 @@ grep -qE '^Time: [0-9.]+ ms$' "$TMP/timing.out" || { show timing; fail "no \"Tim
 check_table "$TMP/timing.out" 2
 note "\\timing: ok"
 
+# ---- one cluster per data directory: a second one on the same --data is refused, the first
+# goes on untouched
+mkfifo "$TMP/hold"
+SHOAL_DATA=$TMP/shared-data timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np 2 "$SHOAL_BIN" \
+  <"$TMP/hold" >"$TMP/first.out" 2>"$TMP/first.err" &
+FIRST_JOB=$!
+on_exit "alive $FIRST_JOB && kill $FIRST_JOB"
+exec {HOLD_FD}>"$TMP/hold"
+send "$HOLD_FD" 'create table t (a int);'
+wait_until 30 "the first cluster to create its table" grep -q CREATE "$TMP/first.out"
+RC=0
+SHOAL_DATA=$TMP/shared-data timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np 2 "$SHOAL_BIN" \
+  -c 'select 1;' </dev/null >"$TMP/second.out" 2>"$TMP/second.err" || RC=$?
+[ "$RC" -ne 0 ] || { show second; fail "a second cluster on a data directory in use exited 0"; }
+grep -q "is in use by another Shoal cluster (pid [0-9]*)" "$TMP/second.err" || { show second; fail "no \"in use\" error naming the pid"; }
+send "$HOLD_FD" 'select count(*) as n from t;'
+wait_until 30 "the first cluster to answer after the refusal" grep -qx ' *0' "$TMP/first.out"
+exec {HOLD_FD}>&-
+wait "$FIRST_JOB" || { show first; fail "the first cluster did not exit 0"; }
+note "a second cluster on the same data directory: refused (exit $RC), the first went on"
+
 note "PASS"

@@ -32,7 +32,7 @@ fi
 
 # ---- job 1: stdin from a FIFO that we hold open
 mkfifo "$TMP/stdin"
-timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np "$NP" "$SHOAL_BIN" \
+SHOAL_DATA=$TMP/data-fifo timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np "$NP" "$SHOAL_BIN" \
   <"$TMP/stdin" >"$TMP/fifo.out" 2>"$TMP/fifo.err" &
 FIFO_JOB=$!
 on_exit "alive $FIFO_JOB && kill $FIFO_JOB" # timeout passes the TERM on to mpirun
@@ -40,7 +40,8 @@ exec {FIFO_FD}>"$TMP/stdin"
 
 # ---- both up and idle: the FIFO job answers a \ranks, the terminal shows its prompt
 send "$FIFO_FD" '\ranks'
-wait_until 30 "the FIFO job to answer \\ranks" grep -qxF "($NP rows)" "$TMP/fifo.out"
+answered() { grep -qxF "($NP rows)" "$TMP/fifo.out" || { ! alive "$FIFO_JOB" && show fifo && fail "the FIFO job ended"; }; }
+wait_until 30 "the FIFO job to answer \\ranks" answered
 [ -z "$TTY_JOB" ] || wait_until 30 "the terminal job's prompt" at_prompt
 read -r -a FIFO_RANKS <<<"$(rank_pids "$FIFO_JOB" "$NP")"
 FIFO_MPIRUN=$(parent_pid "${FIFO_RANKS[0]}")

@@ -199,6 +199,8 @@ write_pane_script() {
   {
     echo "cd $(printf '%q' "$TMP")"
     echo "export SHOAL_HISTORY=$(printf '%q' "$TMP/history")"
+    # its own data directory: two clusters may not share one (the second is refused)
+    echo "export SHOAL_DATA=$(printf '%q' "$TMP/data-pane-np$np")"
     printf 'timeout --foreground -k 5 %d' "$MPI_TIMEOUT"
     printf ' %q' "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np "$np" "$SHOAL_BIN" "$@"
     echo
