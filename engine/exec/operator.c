@@ -85,19 +85,37 @@ shoal_operator *shoal_operator_open(const shoal_plan *p, shoal_exec_context *ctx
     case SHOAL_PLAN_LIMIT:
     case SHOAL_PLAN_RECEIVE:
         break;
+    case SHOAL_PLAN_HASH_JOIN: /* the join operator lands next (hash_join.c) */
+        shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "hash join is not implemented yet");
+        shoal_operator_close(op);
+        return NULL;
     }
     return op;
 }
 
-/* RECEIVE: batches from each rank's buffer in turn. */
+/* RECEIVE: batches from each buffer in turn (the gathered results, or an intermediate
+ * result of this query on this rank). */
 static shoal_batch *next_received(shoal_operator *op, shoal_eval_error *err)
 {
     shoal_exec_context *ctx = op->ctx;
+    int count = ctx->received_count;
+    uint8_t *const *data = (uint8_t *const *)ctx->received;
+    const size_t *len = ctx->received_len;
+    if (op->plan->temp_id >= 0) {
+        if (op->plan->temp_id >= ctx->temp_count) {
+            shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "intermediate result %d is missing on rank %d", op->plan->temp_id, ctx->rank);
+            return NULL;
+        }
+        const shoal_temp_result *t = &ctx->temps[op->plan->temp_id];
+        count = t->count;
+        data = t->data;
+        len = t->len;
+    }
     for (;;) {
         if (op->reader.data == NULL || op->reader.pos == op->reader.len) {
-            if (op->received_index >= ctx->received_count) return NULL;
+            if (op->received_index >= count) return NULL;
             int i = op->received_index++;
-            shoal_reader_init(&op->reader, ctx->received[i], ctx->received_len[i]);
+            shoal_reader_init(&op->reader, data[i], len[i]);
             continue;
         }
         if (!shoal_batch_read(&op->reader, &op->out)) {
@@ -216,6 +234,8 @@ shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
         break;
     case SHOAL_PLAN_RECEIVE:
         result = next_received(op, err);
+        break;
+    case SHOAL_PLAN_HASH_JOIN:
         break;
     }
     if (result == NULL) op->finished = true;

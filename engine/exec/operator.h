@@ -19,16 +19,28 @@ typedef struct shoal_scan_source {
     void (*close)(void *state);
 } shoal_scan_source;
 
+/* An intermediate result: wire buffers of concatenated batches (batch_wire.h). */
+typedef struct shoal_temp_result {
+    int count;
+    uint8_t **data;
+    size_t *len;
+} shoal_temp_result;
+
 typedef struct shoal_exec_context shoal_exec_context;
 struct shoal_exec_context {
     /* SCAN: opens this rank's slice of plan->table_id (storage, or a test double). */
     bool (*open_scan)(shoal_exec_context *ctx, const shoal_plan *scan, shoal_scan_source *source, shoal_eval_error *err);
     void *scan_arg;
     int rank; /* this rank (a replicated table is read by rank 0 only) */
-    /* RECEIVE: the wire buffers (batch_wire.h, concatenated batches) from every rank. */
+    /* RECEIVE with temp_id < 0: the wire buffers (batch_wire.h, concatenated batches) from
+     * every rank. */
     int received_count;
     const uint8_t **received;
     const size_t *received_len;
+    /* RECEIVE with temp_id >= 0: this query's intermediate results on this rank (what earlier
+     * steps broadcast or redistributed here), indexed by temp_id. */
+    int temp_count;
+    const shoal_temp_result *temps;
     /* counters for EXPLAIN ANALYZE and tests */
     uint64_t rows_scanned, blocks_read, blocks_skipped;
 };

@@ -16,6 +16,7 @@ shoal_plan *shoal_plan_new(shoal_arena *a, shoal_plan_kind kind, shoal_plan *chi
     p->names = shoal_arena_alloc(a, sizeof(char *) * (size_t)(column_count + 1));
     memset(p->names, 0, sizeof(char *) * (size_t)(column_count + 1));
     p->limit = -1;
+    p->temp_id = -1;
     return p;
 }
 
@@ -29,6 +30,7 @@ const char *shoal_plan_kind_name(uint8_t kind)
     case SHOAL_PLAN_SORT: return "Sort";
     case SHOAL_PLAN_LIMIT: return "Limit";
     case SHOAL_PLAN_RECEIVE: return "Receive";
+    case SHOAL_PLAN_HASH_JOIN: return "Hash Join";
     }
     return "?";
 }
@@ -82,6 +84,8 @@ void shoal_plan_serialize(const shoal_plan *p, shoal_writer *w)
     shoal_put_u8(w, p->kind);
     shoal_put_u8(w, p->child != NULL);
     if (p->child) shoal_plan_serialize(p->child, w);
+    shoal_put_u8(w, p->child2 != NULL);
+    if (p->child2) shoal_plan_serialize(p->child2, w);
     shoal_put_i32(w, p->column_count);
     for (int i = 0; i < p->column_count; i++) {
         put_type(w, p->types[i]);
@@ -132,6 +136,17 @@ void shoal_plan_serialize(const shoal_plan *p, shoal_writer *w)
         shoal_put_i64(w, p->offset);
         break;
     case SHOAL_PLAN_RECEIVE:
+        shoal_put_i32(w, p->temp_id);
+        break;
+    case SHOAL_PLAN_HASH_JOIN:
+        shoal_put_u8(w, p->join_type);
+        shoal_put_i32(w, p->join_key_count);
+        for (int i = 0; i < p->join_key_count; i++) {
+            shoal_put_i32(w, p->probe_keys[i]);
+            shoal_put_i32(w, p->build_keys[i]);
+        }
+        shoal_put_u8(w, p->residual != NULL);
+        if (p->residual) shoal_expr_serialize(p->residual, w);
         break;
     }
 }
@@ -140,12 +155,15 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
 {
     uint8_t kind = shoal_get_u8(r);
     bool has_child = shoal_get_u8(r) != 0;
-    if (r->failed || kind < SHOAL_PLAN_SCAN || kind > SHOAL_PLAN_RECEIVE) return r->failed = true, NULL;
-    shoal_plan *child = NULL;
+    if (r->failed || kind < SHOAL_PLAN_SCAN || kind > SHOAL_PLAN_HASH_JOIN) return r->failed = true, NULL;
+    shoal_plan *child = NULL, *child2 = NULL;
     if (has_child && (child = shoal_plan_deserialize(r, a)) == NULL) return NULL;
+    bool has_child2 = shoal_get_u8(r) != 0;
+    if (has_child2 && (child2 = shoal_plan_deserialize(r, a)) == NULL) return NULL;
     int32_t ncols = shoal_get_i32(r);
     if (r->failed || ncols < 0 || (size_t)ncols > r->len) return r->failed = true, NULL;
     shoal_plan *p = shoal_plan_new(a, (shoal_plan_kind)kind, child, ncols);
+    p->child2 = child2;
     for (int i = 0; i < ncols; i++) {
         p->types[i] = get_type(r);
         char *name = shoal_get_str(r);
@@ -207,6 +225,24 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
         p->offset = shoal_get_i64(r);
         break;
     case SHOAL_PLAN_RECEIVE:
+        p->temp_id = shoal_get_i32(r);
+        break;
+    case SHOAL_PLAN_HASH_JOIN:
+        p->join_type = shoal_get_u8(r);
+        if (p->join_type < SHOAL_JOIN_INNER || p->join_type > SHOAL_JOIN_ANTI_NULL_AWARE || child == NULL || child2 == NULL)
+            return r->failed = true, NULL;
+        p->join_key_count = shoal_get_i32(r);
+        if (r->failed || p->join_key_count < 0 || (size_t)p->join_key_count > r->len) return r->failed = true, NULL;
+        p->probe_keys = shoal_arena_alloc(a, sizeof(int32_t) * (size_t)(p->join_key_count + 1));
+        p->build_keys = shoal_arena_alloc(a, sizeof(int32_t) * (size_t)(p->join_key_count + 1));
+        for (int i = 0; i < p->join_key_count; i++) {
+            p->probe_keys[i] = shoal_get_i32(r);
+            p->build_keys[i] = shoal_get_i32(r);
+            if (p->probe_keys[i] < 0 || p->probe_keys[i] >= child->column_count || p->build_keys[i] < 0 ||
+                p->build_keys[i] >= child2->column_count)
+                return r->failed = true, NULL;
+        }
+        if (shoal_get_u8(r) && (p->residual = shoal_expr_deserialize(r, a)) == NULL) return r->failed = true, NULL;
         break;
     }
     return r->failed ? NULL : p;
@@ -234,9 +270,23 @@ void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size)
     case SHOAL_PLAN_SORT:
         snprintf(detail, sizeof detail, " keys=%d%s", p->sort_key_count, p->limit >= 0 ? " top-N" : "");
         break;
+    case SHOAL_PLAN_RECEIVE:
+        if (p->temp_id >= 0) snprintf(detail, sizeof detail, " step=%d", p->temp_id);
+        break;
+    case SHOAL_PLAN_HASH_JOIN: {
+        static const char *const kinds[] = {"", "inner", "left", "right", "full", "semi", "anti", "anti (NOT IN)"};
+        int n = snprintf(detail, sizeof detail, " %s keys=%d", p->join_type <= SHOAL_JOIN_ANTI_NULL_AWARE ? kinds[p->join_type] : "?",
+                         p->join_key_count);
+        if (p->residual && n > 0 && (size_t)n + 12 < sizeof detail) {
+            snprintf(detail + n, sizeof detail - (size_t)n, " residual ");
+            shoal_expr_to_string(p->residual, detail + n + 10, sizeof detail - (size_t)n - 10);
+        }
+        break;
+    }
     default:
         break;
     }
     snprintf(buf + used, size - used, "%*s%s%s%s\n", depth * 2, "", depth ? "->  " : "", shoal_plan_kind_name(p->kind), detail);
     if (p->child) shoal_plan_explain(p->child, depth + 1, buf, size);
+    if (p->child2) shoal_plan_explain(p->child2, depth + 1, buf, size);
 }

@@ -3,8 +3,8 @@
  * the ranks sent back). A plan is read-only once built; all changing state lives in the
  * operators instantiated from it (operator.h), as in PostgreSQL's executor.
  *
- * Every node knows its output schema (types and names). Nodes take at most one child for now;
- * joins (two children) arrive with the full-SQL issue. */
+ * Every node knows its output schema (types and names). Nodes take one child, except
+ * HASH_JOIN (child = probe side, child2 = build side). */
 #ifndef SHOAL_ENGINE_PLAN_H
 #define SHOAL_ENGINE_PLAN_H
 
@@ -21,8 +21,32 @@ typedef enum shoal_plan_kind {
     SHOAL_PLAN_AGGREGATE,  /* hash aggregation (aggregate.h), keys and inputs are columns */
     SHOAL_PLAN_SORT,       /* ORDER BY, optional limit (top-N) */
     SHOAL_PLAN_LIMIT,      /* LIMIT/OFFSET without order */
-    SHOAL_PLAN_RECEIVE,    /* leader: the batches every rank's fragment sent back */
+    SHOAL_PLAN_RECEIVE,    /* batches that arrived: temp_id < 0 the leader's gathered results,
+                              else this query's intermediate result temp_id on this rank */
+    SHOAL_PLAN_HASH_JOIN,  /* equi-join: build a hash table on child2, stream child through it */
 } shoal_plan_kind;
+
+/* HASH_JOIN kinds. Output columns: probe (child) columns then build (child2) columns, except
+ * SEMI/ANTI which output the probe columns only. NULL keys never match. The residual
+ * predicate (over probe columns then build columns) is part of the join condition: a pair
+ * matches when the keys are equal and the residual is TRUE.
+ *   LEFT   every probe row; unmatched ones with NULL build columns
+ *   RIGHT  every build row; unmatched ones (emitted after the probe side ends) with NULL probe columns
+ *   FULL   both
+ *   SEMI   probe rows with at least one match (EXISTS, IN)
+ *   ANTI   probe rows with no match (NOT EXISTS)
+ *   ANTI_NULL_AWARE  NOT IN: as ANTI, but no rows at all when the build side has a NULL key
+ *          (single key), and a probe row whose key is NULL is kept only when the build side is empty
+ * With key_count 0 every pair is a candidate (a cross join, filtered by the residual). */
+typedef enum shoal_join_type {
+    SHOAL_JOIN_INNER = 1,
+    SHOAL_JOIN_LEFT,
+    SHOAL_JOIN_RIGHT,
+    SHOAL_JOIN_FULL,
+    SHOAL_JOIN_SEMI,
+    SHOAL_JOIN_ANTI,
+    SHOAL_JOIN_ANTI_NULL_AWARE,
+} shoal_join_type;
 
 /* A zone-map-checkable predicate the scan pushes down: column op constant. */
 typedef enum shoal_scan_op { SHOAL_SCAN_EQ = 1, SHOAL_SCAN_LT, SHOAL_SCAN_LE, SHOAL_SCAN_GT, SHOAL_SCAN_GE } shoal_scan_op;
@@ -36,6 +60,7 @@ typedef struct shoal_plan shoal_plan;
 struct shoal_plan {
     uint8_t kind;
     shoal_plan *child;
+    shoal_plan *child2;   /* HASH_JOIN: the build side */
     int32_t column_count; /* output schema */
     shoal_type *types;
     char **names;
@@ -66,6 +91,16 @@ struct shoal_plan {
     shoal_sort_key *sort_keys;
     int64_t limit;  /* < 0: none */
     int64_t offset;
+
+    /* RECEIVE */
+    int32_t temp_id; /* < 0: the leader's gathered results; else an intermediate result */
+
+    /* HASH_JOIN */
+    uint8_t join_type;       /* shoal_join_type */
+    int32_t join_key_count;
+    int32_t *probe_keys;     /* columns of child */
+    int32_t *build_keys;     /* columns of child2, same types as the probe keys */
+    shoal_expr *residual;    /* NULL: none */
 };
 
 /* A node with `column_count` output columns (types/names to fill). */
