@@ -189,8 +189,44 @@ static shoal_expr *coerce_literal(shoal_binder *b, shoal_expr *lit, shoal_type t
 static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n);
 static shoal_expr *settle_type(shoal_binder *b, shoal_expr *e);
 
+/* A name in the scope chain: unqualified names must be unique within the nearest block that
+ * has them; qualified ones match the FROM item's visible name (and schema). */
+static shoal_expr *bind_scoped_column(shoal_binder *b, const shoal_ast_column_ref *c)
+{
+    for (const shoal_bind_scope *sc = b->scope; sc; sc = sc->parent) {
+        const shoal_bind_column *found = NULL;
+        bool relation_seen = false;
+        for (int i = 0; i < sc->count; i++) {
+            const shoal_bind_column *col = &sc->columns[i];
+            if (c->table) {
+                if (strcmp(col->relation, c->table) != 0) continue;
+                if (c->schema && (col->schema == NULL || strcmp(col->schema, c->schema) != 0)) continue;
+                relation_seen = true;
+            }
+            if (strcmp(col->name, c->column) != 0) continue;
+            if (found && found->gid != col->gid)
+                return shoal_bind_error(b, c->node.loc, "42702", "column reference \"%s\" is ambiguous", c->column);
+            found = col;
+        }
+        if (found == NULL && relation_seen)
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_COLUMN, "column %s.%s does not exist", c->table,
+                                    c->column);
+        if (found == NULL) continue;
+        if (b->aggregating)
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_GROUPING_ERROR,
+                                    "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function",
+                                    c->column);
+        if (sc != b->scope && b->scope->outer_refs) (*b->scope->outer_refs)++;
+        if (b->scope->gid_used) b->scope->gid_used[found->gid] = true;
+        return shoal_expr_column(b->arena, found->gid, found->type);
+    }
+    if (c->table) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_TABLE, "missing FROM-clause entry for table \"%s\"", c->table);
+    return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", c->column);
+}
+
 static shoal_expr *bind_column(shoal_binder *b, const shoal_ast_column_ref *c)
 {
+    if (b->scope) return bind_scoped_column(b, c);
     if (b->table == NULL)
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_COLUMN, "column \"%s\" does not exist", c->column);
     if (c->table) {
@@ -600,9 +636,10 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
 {
     if (!b->aggregating)
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed here");
-    if (c->distinct)
+    if (c->distinct && (c->star || c->filter || (f != SHOAL_AGG_COUNT && f != SHOAL_AGG_SUM && f != SHOAL_AGG_AVG &&
+                                                  f != SHOAL_AGG_MIN && f != SHOAL_AGG_MAX)))
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
-                                "%s(DISTINCT ...) is not supported yet", c->name);
+                                "%s(DISTINCT ...) with FILTER is not supported yet", c->name);
     if (b->agg_count == SHOAL_MAX_AGGREGATES)
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "more than %d aggregates", SHOAL_MAX_AGGREGATES);
     shoal_agg_spec spec = {0};
@@ -653,13 +690,14 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
     }
     /* the same aggregate twice is computed once */
     for (int i = 0; i < b->agg_count; i++) {
-        if (b->aggs[i].func != spec.func) continue;
+        if (b->aggs[i].func != spec.func || b->agg_distinct[i] != c->distinct) continue;
         if ((input == NULL && b->agg_inputs[i] == NULL) || (input && b->agg_inputs[i] && expr_equal(input, b->agg_inputs[i])))
             return shoal_expr_column(b->arena, b->key_count + i, shoal_agg_result_type(&b->aggs[i]));
     }
     int slot = b->agg_count++;
     b->aggs[slot] = spec;
     b->agg_inputs[slot] = input;
+    b->agg_distinct[slot] = c->distinct;
     return shoal_expr_column(b->arena, b->key_count + slot, shoal_agg_result_type(&spec));
 }
 
@@ -869,8 +907,18 @@ static shoal_expr *bind(shoal_binder *b, const shoal_ast_node *n)
         t->negated = x->negated;
         return fold(b, t);
     }
-    case SHOAL_AST_SUBQUERY_EXPR:
-        return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "subqueries are not supported yet");
+    case SHOAL_AST_SUBQUERY_EXPR: {
+        for (int i = 0; i < b->subquery_count; i++)
+            if (b->subqueries[i].node == n) return b->subqueries[i].value;
+        const shoal_ast_subquery_expr *q = (const shoal_ast_subquery_expr *)n;
+        if (q->kind == SHOAL_AST_SUBQUERY_SCALAR && b->eval_subquery) {
+            shoal_binder inner = *b;
+            inner.aggregating = false;
+            return b->eval_subquery(b->eval_arg, &inner, q);
+        }
+        return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                "this kind of subquery is not supported here yet (use it in WHERE: EXISTS, IN, or a comparison)");
+    }
     case SHOAL_AST_STAR:
         return shoal_bind_error(b, n->loc, SHOAL_SQLSTATE_SYNTAX, "* is only allowed in the select list");
     default:
@@ -934,3 +982,10 @@ const char *shoal_bind_output_name(const shoal_ast_target *t, shoal_arena *a)
     (void)a;
     return "?column?";
 }
+
+shoal_expr *shoal_bind_equality(shoal_binder *b, shoal_location loc, shoal_expr *x, shoal_expr *y)
+{
+    return compare(b, loc, SHOAL_FUNC_EQ, settle_type(b, x), settle_type(b, y));
+}
+
+bool shoal_bound_expr_equal(const shoal_expr *x, const shoal_expr *y) { return expr_equal(x, y); }

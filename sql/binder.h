@@ -34,6 +34,33 @@
 #define SHOAL_MAX_AGGREGATES 64
 #define SHOAL_MAX_GROUP_KEYS 64
 
+/* A column visible to a query block: from a FROM item (table, derived table, CTE, view),
+ * with its statement-wide column id (gid: unique in the statement, so a correlated reference to
+ * an outer block's column is an ordinary COLUMN node of that gid). */
+typedef struct shoal_bind_column {
+    const char *relation; /* the FROM item's visible name (alias, or the table's name) */
+    const char *schema;   /* tables only (NULL otherwise), for schema.table.column */
+    const char *name;
+    int gid;
+    shoal_type type;
+} shoal_bind_column;
+
+/* The columns of one query block; parent = the enclosing block (correlated subqueries). */
+typedef struct shoal_bind_scope {
+    int count;
+    shoal_bind_column *columns;
+    const struct shoal_bind_scope *parent;
+    int *outer_refs;   /* counts references resolved in a parent scope (NULL: not counted) */
+    bool *gid_used;    /* marks every gid referenced (column pruning); NULL: not marked */
+} shoal_bind_scope;
+
+/* Replacement of a subquery expression by what the planner made of it (a COLUMN of the join
+ * that computes it, or the constant it evaluated to). */
+typedef struct shoal_bind_subquery {
+    const shoal_ast_node *node;
+    shoal_expr *value;
+} shoal_bind_subquery;
+
 typedef struct shoal_binder {
     shoal_arena *arena; /* bound expressions live here (the plan's arena) */
     const char *sql;    /* statement text, for error positions */
@@ -41,10 +68,20 @@ typedef struct shoal_binder {
     bool failed;
     bool quiet;         /* trial binding: fail without recording a message */
 
-    /* the one table in scope (single-table queries) */
+    /* names in scope: a scope of gid columns (the planner's), or else one table (COLUMN nodes
+     * then carry table column numbers) */
+    const shoal_bind_scope *scope;
     const shoal_table_def *table;
     const char *table_alias; /* NULL: the table's own name */
     bool *column_used;       /* per table column */
+    /* subqueries the planner has already turned into expressions; any other subquery is an
+     * error (or goes to eval_subquery) */
+    int subquery_count;
+    const shoal_bind_subquery *subqueries;
+    /* an uncorrelated scalar subquery elsewhere: the planner runs it and returns its value as
+     * a constant (NULL: b->err set) */
+    shoal_expr *(*eval_subquery)(void *arg, struct shoal_binder *b, const shoal_ast_subquery_expr *q);
+    void *eval_arg;
 
     /* aggregation context (set by the planner) */
     bool aggregating;              /* binding above a GROUP BY / aggregate */
@@ -53,6 +90,7 @@ typedef struct shoal_binder {
     int agg_count;
     shoal_agg_spec aggs[SHOAL_MAX_AGGREGATES];
     shoal_expr *agg_inputs[SHOAL_MAX_AGGREGATES]; /* pre-aggregation input (NULL: COUNT(*)) */
+    bool agg_distinct[SHOAL_MAX_AGGREGATES];      /* agg(DISTINCT input) */
 } shoal_binder;
 
 void shoal_binder_init(shoal_binder *b, shoal_arena *arena, const char *sql, shoal_error *err);
@@ -76,6 +114,11 @@ shoal_type shoal_bind_type(const shoal_ast_type_name *t);
 shoal_expr *shoal_bind_cast(shoal_binder *b, shoal_expr *e, shoal_type t);
 /* A copy of e with every COLUMN c turned into COLUMN map[c]. */
 shoal_expr *shoal_expr_remapped(shoal_arena *a, const shoal_expr *e, const int *map);
+/* x = y with both sides cast to their common type (args[0], args[1] of the result, unless it
+ * folded to a constant); NULL with b->err set when they cannot be compared. */
+shoal_expr *shoal_bind_equality(shoal_binder *b, shoal_location loc, shoal_expr *x, shoal_expr *y);
+/* Structural equality of bound expressions. */
+bool shoal_bound_expr_equal(const shoal_expr *x, const shoal_expr *y);
 /* A printable name for an output column: alias, column name, function name or "?column?". */
 const char *shoal_bind_output_name(const shoal_ast_target *t, shoal_arena *a);
 

@@ -229,48 +229,127 @@ static void emit_batch(void *arg, const shoal_batch *b)
     if (r->sink->batch) r->sink->batch(r->sink->arg, b);
 }
 
-static bool exec_select(shoal_sql_session *s, const shoal_ast_query *q, const char *sql, shoal_arena *a,
-                        const shoal_result_sink *sink, shoal_error *err)
+/* Runs a planned SELECT: its steps on the ranks, the final plan on the leader; emit gets the
+ * output batches. Without steps (SELECT without FROM) one empty row feeds the final plan. */
+static bool run_select_plan(shoal_sql_session *s, const shoal_select_plan *plan, shoal_emit_fn emit, void *arg,
+                            shoal_error *err)
 {
-    shoal_select_plan plan;
-    if (!shoal_plan_select(&s->catalog, q, sql, a, &plan, err)) return false;
-    const shoal_plan *fin = plan.final_plan;
-    if (sink->columns) sink->columns(sink->arg, fin->column_count, fin->names, fin->types);
-    select_run run = {sink, 0};
-    shoal_query_result res;
-    if (plan.fragment) {
-        shoal_query_run(s->rt, plan.fragment, fin, emit_batch, &run, &res);
+    const shoal_plan *fin = plan->final_plan;
+    if (plan->step_count > 0) {
+        shoal_query_result res;
+        shoal_query_run_steps(s->rt, plan->steps, plan->step_count, fin, emit, arg, &res);
         free(res.rank_stats);
         if (res.status != SHOAL_REQUEST_OK) {
             *err = res.error;
             return false;
         }
-    } else {
-        /* SELECT without FROM: one empty row into the leader's plan */
-        shoal_batch one;
-        shoal_batch_init(&one, 0, NULL, 1);
-        one.count = 1;
-        shoal_writer w;
-        shoal_writer_init(&w, 64);
-        shoal_batch_write(&w, &one, NULL, 0);
-        shoal_exec_context ctx = {0};
-        const uint8_t *bufs[1] = {w.data};
-        size_t lens[1] = {w.len};
-        ctx.received_count = 1;
-        ctx.received = bufs;
-        ctx.received_len = lens;
-        shoal_eval_error e = {0};
-        shoal_operator *root = shoal_operator_open(fin, &ctx, &e);
-        shoal_batch *b;
-        while (root && (b = shoal_operator_next(root, &e)) != NULL) emit_batch(&run, b);
-        shoal_operator_close(root);
-        shoal_writer_free(&w);
-        shoal_batch_free(&one);
-        if (e.failed) {
-            shoal_error_set(err, -1, e.sqlstate, "%s", e.message);
-            return false;
+        return true;
+    }
+    shoal_batch one;
+    shoal_batch_init(&one, 0, NULL, 1);
+    one.count = 1;
+    shoal_writer w;
+    shoal_writer_init(&w, 64);
+    shoal_batch_write(&w, &one, NULL, 0);
+    shoal_exec_context ctx = {0};
+    const uint8_t *bufs[1] = {w.data};
+    size_t lens[1] = {w.len};
+    ctx.received_count = 1;
+    ctx.received = bufs;
+    ctx.received_len = lens;
+    shoal_eval_error e = {0};
+    shoal_operator *root = shoal_operator_open(fin, &ctx, &e);
+    shoal_batch *b;
+    while (root && (b = shoal_operator_next(root, &e)) != NULL) emit(arg, b);
+    shoal_operator_close(root);
+    shoal_writer_free(&w);
+    shoal_batch_free(&one);
+    if (e.failed) {
+        shoal_error_set(err, -1, e.sqlstate, "%s", e.message);
+        return false;
+    }
+    return true;
+}
+
+/* An uncorrelated scalar subquery, run before the query that uses it. */
+typedef struct scalar_run {
+    uint64_t rows;
+    shoal_value value;
+    shoal_arena *arena; /* the statement's: the value's string outlives the batches */
+} scalar_run;
+
+static void keep_scalar(void *arg, const shoal_batch *b)
+{
+    scalar_run *r = arg;
+    uint32_t n = shoal_batch_rows(b);
+    if (n == 0) return;
+    if (r->rows == 0) {
+        uint32_t row = shoal_batch_row(b, 0);
+        const shoal_vector *v = &b->columns[0];
+        memset(&r->value, 0, sizeof r->value);
+        r->value.type = v->type;
+        r->value.is_null = shoal_vector_is_null(v, row);
+        if (!r->value.is_null) {
+            switch (shoal_type_physical(v->type)) {
+            case SHOAL_PHYS_I128: r->value.v.i128 = shoal_vector_get_i128(v, row); break;
+            case SHOAL_PHYS_F32:
+            case SHOAL_PHYS_F64: r->value.v.f64 = shoal_vector_get_f64(v, row); break;
+            case SHOAL_PHYS_STRING: {
+                shoal_string str = ((const shoal_string *)v->data)[row];
+                char *copy = shoal_arena_alloc(r->arena, str.len + 1);
+                memcpy(copy, str.ptr, str.len);
+                copy[str.len] = '\0';
+                r->value.v.str.ptr = copy;
+                r->value.v.str.len = str.len;
+                break;
+            }
+            default: r->value.v.i64 = shoal_vector_get_i64(v, row); break;
+            }
         }
     }
+    r->rows += n;
+}
+
+static bool run_scalar_subquery(void *arg, const shoal_select_plan *plan, shoal_value *value, shoal_error *err)
+{
+    void **args = arg;
+    shoal_sql_session *s = args[0];
+    scalar_run r;
+    memset(&r, 0, sizeof r);
+    r.arena = args[1];
+    if (!run_select_plan(s, plan, keep_scalar, &r, err)) return false;
+    if (r.rows > 1) {
+        shoal_error_set(err, -1, "21000", "more than one row returned by a subquery used as an expression");
+        return false;
+    }
+    if (r.rows == 0) {
+        memset(value, 0, sizeof *value);
+        value->is_null = true;
+        return true;
+    }
+    *value = r.value;
+    return true;
+}
+
+static bool plan_select(shoal_sql_session *s, const shoal_ast_query *q, const char *sql, shoal_arena *a,
+                        shoal_select_plan *plan, shoal_error *err)
+{
+    void **args = shoal_arena_alloc(a, 2 * sizeof(void *));
+    args[0] = s;
+    args[1] = a;
+    shoal_planner_hooks hooks = {run_scalar_subquery, args, shoal_rt_size(s->rt)};
+    return shoal_plan_select(&s->catalog, q, sql, a, &hooks, plan, err);
+}
+
+static bool exec_select(shoal_sql_session *s, const shoal_ast_query *q, const char *sql, shoal_arena *a,
+                        const shoal_result_sink *sink, shoal_error *err)
+{
+    shoal_select_plan plan;
+    if (!plan_select(s, q, sql, a, &plan, err)) return false;
+    const shoal_plan *fin = plan.final_plan;
+    if (sink->columns) sink->columns(sink->arg, fin->column_count, fin->names, fin->types);
+    select_run run = {sink, 0};
+    if (!run_select_plan(s, &plan, emit_batch, &run, err)) return false;
     char tag[64];
     snprintf(tag, sizeof tag, "SELECT %llu", (unsigned long long)run.rows);
     status(sink, tag);
@@ -285,16 +364,10 @@ static bool exec_explain(shoal_sql_session *s, const shoal_ast_explain *n, const
     if (n->analyze)
         return loc_error(err, n->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported yet%s", "");
     shoal_select_plan plan;
-    if (!shoal_plan_select(&s->catalog, (const shoal_ast_query *)n->statement, sql, a, &plan, err)) return false;
-    static char text[65536];
+    if (!plan_select(s, (const shoal_ast_query *)n->statement, sql, a, &plan, err)) return false;
+    static char text[262144];
     text[0] = '\0';
-    shoal_plan_explain(plan.final_plan, 0, text, sizeof text);
-    if (plan.fragment) {
-        size_t used = strlen(text);
-        snprintf(text + used, sizeof text - used, "  ->  XN Gather to the leader (DS_RETURN) from %d rank%s\n",
-                 shoal_rt_size(s->rt), shoal_rt_size(s->rt) == 1 ? "" : "s");
-        shoal_plan_explain(plan.fragment, 2, text, sizeof text);
-    }
+    shoal_select_plan_explain(&plan, shoal_rt_size(s->rt), text, sizeof text);
     char *names[1] = {"QUERY PLAN"};
     shoal_type types[1] = {shoal_type_string(SHOAL_TYPE_VARCHAR, 0)};
     if (sink->columns) sink->columns(sink->arg, 1, names, types);

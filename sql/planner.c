@@ -1,12 +1,82 @@
-/* SELECT planning: binding, aggregation split, zone-map predicate pushdown (see planner.h). */
+/* SELECT planning: FROM items to relations, joins with distribution-aware data movement,
+ * subquery decorrelation, aggregation across ranks, the leader's final step (see planner.h).
+ *
+ * Vocabulary. A gid is a statement-wide column id: every column of every FROM item, and
+ * every column a relation computes, gets one, so expressions bound against a block's scope
+ * (binder.h) can be moved onto any relation that holds their gids (to_rel remaps gids to
+ * positions). A relation (`rel`) is a fragment that every rank runs, the gids of its output
+ * positions, its distribution and a row estimate. Movements are steps (query_dispatch.h):
+ * materialize() turns a relation into a step whose output every rank keeps, and the relation
+ * becomes a RECEIVE of that intermediate result. */
 #include "sql/planner.h"
 #include "sql/binder.h"
 #include "engine/load/load_errors_log.h"
 
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_TARGETS 1024
+#define MAX_GIDS 16384
+#define MAX_ITEMS 64
+#define MAX_CONJUNCTS 256
+#define MAX_JOIN_KEYS 16
+#define MAX_SUBJOINS 32
+#define MAX_HASH 8
+
+enum { DIST_PARTITIONED = 1, DIST_HASHED, DIST_REPLICATED };
+
+typedef struct rel {
+    shoal_plan *plan;
+    int ncols;
+    int *gids;
+    uint8_t dist;
+    int nhash;               /* DIST_HASHED: rows placed by the hash of these gids, in order */
+    int hash_gids[MAX_HASH];
+    double rows;
+} rel;
+
+typedef struct cte_scope {
+    const shoal_ast_cte *cte;
+    const struct cte_scope *next;
+} cte_scope;
+
+typedef struct pctx {
+    const shoal_catalog *cat;
+    const char *sql;
+    shoal_arena *a;
+    shoal_error *err;
+    const shoal_planner_hooks *hooks;
+    int nranks;
+    int ngid;
+    shoal_type *gid_type;
+    bool *gid_used;
+    const shoal_table_def **gid_table; /* base table of a table column's gid (estimates), else NULL */
+    shoal_query_step *steps;
+    int nsteps;
+    int outer_refs;
+    int depth;
+} pctx;
+
+/* What a subquery block reports about its correlation with the enclosing block. */
+typedef struct corr_info {
+    bool extract;   /* pull conjuncts that reference outer gids out of the block */
+    int gid_lo;     /* gids >= gid_lo are the block's own */
+    int nkeys;
+    shoal_expr *inner_keys[MAX_JOIN_KEYS], *outer_keys[MAX_JOIN_KEYS];
+    int nresid;
+    shoal_expr *resid[MAX_JOIN_KEYS];
+    bool group_by_keys; /* scalar subquery: group by the inner keys, output them first */
+    bool exists;        /* EXISTS: no select list; output what the keys and residuals need */
+} corr_info;
+
+static bool plan_query_rel(pctx *pc, const shoal_ast_query *q, const shoal_bind_scope *parent, const cte_scope *ctes,
+                           corr_info *corr, rel *out, const char ***names);
+static bool plan_top(pctx *pc, const shoal_ast_query *q, const cte_scope *ctes, shoal_select_plan *out);
+
+/* ---- small helpers ---- */
 
 shoal_table_def *shoal_resolve_table(const shoal_catalog *cat, const shoal_ast_qualified_name *name, shoal_error *err)
 {
@@ -29,24 +99,413 @@ shoal_table_def *shoal_resolve_table(const shoal_catalog *cat, const shoal_ast_q
     return t;
 }
 
-/* Output items after * expansion: the AST expression (or a table column for *), a name. */
-typedef struct target_item {
-    const shoal_ast_node *expr; /* NULL: table column `column` */
-    int column;
-    const char *name;
-    shoal_location loc;
-} target_item;
-
-static shoal_plan *node(shoal_arena *a, shoal_plan_kind kind, shoal_plan *child, int ncols)
+static bool plan_error(shoal_error *err, shoal_location loc, const char *sqlstate, const char *msg)
 {
-    return shoal_plan_new(a, kind, child, ncols);
+    shoal_error_set(err, -1, sqlstate, "%s (line %d, column %d)", msg, loc.line, loc.column);
+    return false;
 }
 
-/* COLUMN op CONST terms of a conjunction, as zone-map predicates on table columns. */
-static void collect_zone_preds(const shoal_expr *e, shoal_arena *a, shoal_scan_pred *preds, int *count, int max)
+static bool pfail(pctx *pc, shoal_location loc, const char *sqlstate, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static bool pfail(pctx *pc, shoal_location loc, const char *sqlstate, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return plan_error(pc->err, loc, sqlstate, msg);
+}
+
+static int new_gid(pctx *pc, shoal_type t)
+{
+    if (pc->ngid >= MAX_GIDS) return -1;
+    pc->gid_type[pc->ngid] = t;
+    pc->gid_table[pc->ngid] = NULL;
+    return pc->ngid++;
+}
+
+static shoal_plan *mk(pctx *pc, shoal_plan_kind kind, shoal_plan *child, int n)
+{
+    return shoal_plan_new(pc->a, kind, child, n);
+}
+
+static void copy_schema(shoal_plan *p, const shoal_plan *from)
+{
+    memcpy(p->types, from->types, sizeof(shoal_type) * (size_t)from->column_count);
+    memcpy(p->names, from->names, sizeof(char *) * (size_t)from->column_count);
+}
+
+static int rel_pos(const rel *r, int gid)
+{
+    for (int i = 0; i < r->ncols; i++)
+        if (r->gids[i] == gid) return i;
+    return -1;
+}
+
+static bool expr_covered(const shoal_expr *e, const rel *r)
+{
+    if (e->kind == SHOAL_EXPR_COLUMN) return rel_pos(r, e->column) >= 0;
+    for (int i = 0; i < e->arg_count; i++)
+        if (!expr_covered(e->args[i], r)) return false;
+    return true;
+}
+
+/* Smallest and largest gid an expression references (lo > hi: none). */
+static void expr_gid_range(const shoal_expr *e, int *lo, int *hi)
+{
+    if (e->kind == SHOAL_EXPR_COLUMN) {
+        if (e->column < *lo) *lo = e->column;
+        if (e->column > *hi) *hi = e->column;
+    }
+    for (int i = 0; i < e->arg_count; i++) expr_gid_range(e->args[i], lo, hi);
+}
+
+static bool expr_has_gid_below(const shoal_expr *e, int limit)
+{
+    int lo = MAX_GIDS, hi = -1;
+    expr_gid_range(e, &lo, &hi);
+    return lo <= hi && lo < limit;
+}
+
+static bool expr_has_gid_at_or_above(const shoal_expr *e, int limit)
+{
+    int lo = MAX_GIDS, hi = -1;
+    expr_gid_range(e, &lo, &hi);
+    return lo <= hi && hi >= limit;
+}
+
+/* e (gid space) over r's positions. */
+static shoal_expr *to_rel(pctx *pc, const shoal_expr *e, const rel *r)
+{
+    int *map = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(pc->ngid + 1));
+    /* a gid r lacks maps past every batch: the evaluator reports it instead of reading column 0 */
+    for (int i = 0; i < pc->ngid; i++) map[i] = 1 << 20;
+    for (int i = 0; i < r->ncols; i++) map[r->gids[i]] = i;
+    return shoal_expr_remapped(pc->a, e, map);
+}
+
+static shoal_expr *and_of(pctx *pc, shoal_expr *x, shoal_expr *y)
+{
+    if (x == NULL) return y;
+    if (y == NULL) return x;
+    shoal_expr **args = shoal_arena_alloc(pc->a, 2 * sizeof(shoal_expr *));
+    args[0] = x;
+    args[1] = y;
+    return shoal_expr_node(pc->a, SHOAL_EXPR_AND, shoal_type_make(SHOAL_TYPE_BOOLEAN), 2, args);
+}
+
+/* ---- estimates ---- */
+
+static double gid_ndv(const pctx *pc, int gid, double rows)
+{
+    const shoal_table_def *t = gid >= 0 && gid < pc->ngid ? pc->gid_table[gid] : NULL;
+    double base = t ? (double)t->row_count : rows;
+    if (base < 1) base = 1;
+    return base < rows ? base : (rows < 1 ? 1 : rows);
+}
+
+static double selectivity(const pctx *pc, const shoal_expr *e)
+{
+    switch ((shoal_expr_kind)e->kind) {
+    case SHOAL_EXPR_AND: {
+        double s = 1;
+        for (int i = 0; i < e->arg_count; i++) s *= selectivity(pc, e->args[i]);
+        return s;
+    }
+    case SHOAL_EXPR_OR: {
+        double s = 0;
+        for (int i = 0; i < e->arg_count; i++) s += selectivity(pc, e->args[i]);
+        return s > 1 ? 1 : s;
+    }
+    case SHOAL_EXPR_NOT: return 1 - selectivity(pc, e->args[0]) * 0.9;
+    case SHOAL_EXPR_LIKE: return e->negated ? 0.9 : 0.1;
+    case SHOAL_EXPR_IN_LIST: {
+        double s = 0.05 * (e->arg_count - 1);
+        if (s > 0.5) s = 0.5;
+        return e->negated ? 1 - s : s;
+    }
+    case SHOAL_EXPR_FUNC:
+        switch ((shoal_func)e->func) {
+        case SHOAL_FUNC_EQ: return 0.1;
+        case SHOAL_FUNC_NE: return 0.9;
+        case SHOAL_FUNC_LT:
+        case SHOAL_FUNC_LE:
+        case SHOAL_FUNC_GT:
+        case SHOAL_FUNC_GE: return 0.4;
+        default: return 0.5;
+        }
+    default: return 0.5;
+    }
+}
+
+/* ---- relations ---- */
+
+static void rel_filter(pctx *pc, rel *r, shoal_expr *cond)
+{
+    shoal_plan *f = mk(pc, SHOAL_PLAN_FILTER, r->plan, r->plan->column_count);
+    copy_schema(f, r->plan);
+    f->predicate = to_rel(pc, cond, r);
+    r->rows *= selectivity(pc, cond);
+    if (r->rows < 1) r->rows = 1;
+    f->est_rows = r->rows;
+    r->plan = f;
+}
+
+/* Projects r onto the given gid expressions (new gids for computed ones returned in gids). */
+static void rel_project(pctx *pc, rel *r, int n, shoal_expr **exprs, int *gids)
+{
+    shoal_plan *p = mk(pc, SHOAL_PLAN_PROJECT, r->plan, n);
+    p->exprs = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
+    int *ng = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        p->exprs[i] = to_rel(pc, exprs[i], r);
+        p->types[i] = exprs[i]->type;
+        p->names[i] = "";
+        ng[i] = gids[i];
+    }
+    p->est_rows = r->rows;
+    /* the hash placement survives when its gids do */
+    if (r->dist == DIST_HASHED)
+        for (int h = 0; h < r->nhash; h++) {
+            bool kept = false;
+            for (int i = 0; i < n; i++) kept |= ng[i] == r->hash_gids[h];
+            if (!kept) r->dist = DIST_PARTITIONED;
+        }
+    r->plan = p;
+    r->ncols = n;
+    r->gids = ng;
+}
+
+/* The gid of expression e on r: e's own when it is a column of r, else a new column. */
+static int rel_add_expr(pctx *pc, rel *r, shoal_expr *e)
+{
+    if (e->kind == SHOAL_EXPR_COLUMN && rel_pos(r, e->column) >= 0) return e->column;
+    int gid = new_gid(pc, e->type);
+    if (gid < 0) return -1;
+    int n = r->ncols + 1;
+    shoal_expr **exprs = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)n);
+    int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)n);
+    for (int i = 0; i < r->ncols; i++) {
+        exprs[i] = shoal_expr_column(pc->a, r->gids[i], pc->gid_type[r->gids[i]]);
+        gids[i] = r->gids[i];
+    }
+    exprs[n - 1] = e;
+    gids[n - 1] = gid;
+    rel_project(pc, r, n, exprs, gids);
+    return gid;
+}
+
+/* Turns r into a step whose output every rank keeps; r becomes a RECEIVE of it. */
+static bool materialize(pctx *pc, rel *r, uint8_t output, int nkeys, const int *key_gids, const char *label)
+{
+    if (pc->nsteps >= SHOAL_MAX_QUERY_STEPS - 1) return pfail(pc, (shoal_location){0, 0}, "54001", "the query needs more than %d steps", SHOAL_MAX_QUERY_STEPS);
+    int id = pc->nsteps++;
+    shoal_query_step *st = &pc->steps[id];
+    memset(st, 0, sizeof *st);
+    st->fragment = r->plan;
+    st->output = output;
+    st->temp_id = id;
+    st->rank0_only = r->dist == DIST_REPLICATED;
+    st->label = label;
+    if (output == SHOAL_STEP_REDISTRIBUTE) {
+        int32_t *keys = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(nkeys + 1));
+        for (int k = 0; k < nkeys; k++) keys[k] = rel_pos(r, key_gids[k]);
+        st->keys = keys;
+        st->key_count = nkeys;
+    }
+    shoal_plan *recv = mk(pc, SHOAL_PLAN_RECEIVE, NULL, r->plan->column_count);
+    copy_schema(recv, r->plan);
+    recv->temp_id = id;
+    recv->label = label;
+    recv->est_rows = r->rows;
+    r->plan = recv;
+    if (output == SHOAL_STEP_BROADCAST) {
+        r->dist = DIST_REPLICATED;
+    } else {
+        r->dist = DIST_HASHED;
+        r->nhash = nkeys < MAX_HASH ? nkeys : MAX_HASH;
+        for (int k = 0; k < r->nhash; k++) r->hash_gids[k] = key_gids[k];
+    }
+    return true;
+}
+
+/* ---- joins ---- */
+
+typedef struct join_spec {
+    uint8_t type; /* shoal_join_type */
+    int nkeys;
+    shoal_expr *probe_keys[MAX_JOIN_KEYS], *build_keys[MAX_JOIN_KEYS]; /* gid space, same types */
+    shoal_expr *residual;                                               /* gid space */
+} join_spec;
+
+/* Both sides placed by the same hash of corresponding keys (the same hash as the loads'
+ * DISTKEY placement, so KEY tables on the join key are co-located). */
+static bool colocated(const pctx *pc, const rel *p, const rel *b, const int *pg, const int *bg, int nkeys)
+{
+    if (p->dist != DIST_HASHED || b->dist != DIST_HASHED || p->nhash != b->nhash || p->nhash == 0) return false;
+    for (int h = 0; h < p->nhash; h++) {
+        bool found = false;
+        for (int k = 0; k < nkeys && !found; k++)
+            found = pg[k] == p->hash_gids[h] && bg[k] == b->hash_gids[h] &&
+                    shoal_type_equal(pc->gid_type[pg[k]], pc->gid_type[bg[k]]);
+        if (!found) return false;
+    }
+    return true;
+}
+
+/* The key index whose probe side r is hash-placed on (single-gid placement), or -1. */
+static int hashed_on_key(const rel *r, const int *g, int nkeys)
+{
+    if (r->dist != DIST_HASHED || r->nhash != 1) return -1;
+    for (int k = 0; k < nkeys; k++)
+        if (g[k] == r->hash_gids[0]) return k;
+    return -1;
+}
+
+static bool join_rels(pctx *pc, rel *probe_in, rel *build_in, join_spec *j, shoal_location loc, rel *out)
+{
+    rel p = *probe_in, b = *build_in;
+    int pg[MAX_JOIN_KEYS], bg[MAX_JOIN_KEYS];
+    for (int k = 0; k < j->nkeys; k++) {
+        if ((pg[k] = rel_add_expr(pc, &p, j->probe_keys[k])) < 0 || (bg[k] = rel_add_expr(pc, &b, j->build_keys[k])) < 0)
+            return pfail(pc, loc, "54001", "too many columns in the query");
+    }
+    bool preserves_probe = j->type == SHOAL_JOIN_LEFT || j->type == SHOAL_JOIN_SEMI || j->type == SHOAL_JOIN_ANTI ||
+                           j->type == SHOAL_JOIN_ANTI_NULL_AWARE;
+    bool preserves_build = j->type == SHOAL_JOIN_RIGHT || j->type == SHOAL_JOIN_FULL;
+    const char *label = "DS_DIST_NONE";
+    uint8_t result_dist = p.dist;
+    int result_nhash = p.nhash;
+    int result_hash[MAX_HASH];
+    memcpy(result_hash, p.hash_gids, sizeof result_hash);
+
+    if (pc->nranks == 1) {
+        label = NULL;
+    } else if (p.dist == DIST_REPLICATED && b.dist == DIST_REPLICATED) {
+        label = "DS_DIST_ALL_NONE";
+    } else if (b.dist == DIST_REPLICATED && !preserves_build && j->type != SHOAL_JOIN_ANTI_NULL_AWARE) {
+        label = "DS_DIST_ALL_NONE";
+    } else if (b.dist == DIST_REPLICATED && j->type == SHOAL_JOIN_ANTI_NULL_AWARE) {
+        label = "DS_DIST_ALL_NONE";
+    } else if (p.dist == DIST_REPLICATED && !preserves_probe && j->type != SHOAL_JOIN_FULL) {
+        label = "DS_DIST_ALL_NONE"; /* each build row lives on one rank and meets every probe row there */
+        result_dist = b.dist;
+        result_nhash = b.nhash;
+        memcpy(result_hash, b.hash_gids, sizeof result_hash);
+    } else if (j->type != SHOAL_JOIN_ANTI_NULL_AWARE && j->nkeys > 0 && colocated(pc, &p, &b, pg, bg, j->nkeys)) {
+        label = "DS_DIST_NONE";
+    } else {
+        /* movement: the cheapest of broadcasting the build side and redistributing */
+        double n = pc->nranks;
+        int kp = hashed_on_key(&p, pg, j->nkeys), kb = hashed_on_key(&b, bg, j->nkeys);
+        double bcast = preserves_build || j->nkeys == 0 ? INFINITY : b.rows * (n - 1);
+        if (j->type == SHOAL_JOIN_ANTI_NULL_AWARE || j->nkeys == 0) bcast = b.rows * (n - 1);
+        double dist_inner = j->type != SHOAL_JOIN_ANTI_NULL_AWARE && kp >= 0 ? b.rows : INFINITY;
+        double dist_outer = j->type != SHOAL_JOIN_ANTI_NULL_AWARE && kb >= 0 ? p.rows : INFINITY;
+        double dist_both = j->type != SHOAL_JOIN_ANTI_NULL_AWARE && j->nkeys > 0 ? p.rows + b.rows : INFINITY;
+        if (p.dist == DIST_REPLICATED) { /* a replicated probe side is sent once, by rank 0 */
+            dist_outer = dist_outer < INFINITY ? p.rows : INFINITY;
+            dist_both = dist_both < INFINITY ? p.rows + b.rows : INFINITY;
+        }
+        if (j->type == SHOAL_JOIN_FULL && p.dist == DIST_REPLICATED) bcast = INFINITY;
+        double best = bcast;
+        int choice = 0;
+        if (dist_inner < best) best = dist_inner, choice = 1;
+        if (dist_outer < best) best = dist_outer, choice = 2;
+        if (dist_both < best) best = dist_both, choice = 3;
+        if (best == INFINITY)
+            return pfail(pc, loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this outer join needs an equality between its sides");
+        if (choice == 0) {
+            label = "DS_BCAST_INNER";
+            if (!materialize(pc, &b, SHOAL_STEP_BROADCAST, 0, NULL, label)) return false;
+            if (p.dist == DIST_REPLICATED) result_dist = DIST_REPLICATED;
+        } else if (choice == 1) {
+            label = "DS_DIST_INNER";
+            if (!materialize(pc, &b, SHOAL_STEP_REDISTRIBUTE, 1, &bg[kp], label)) return false;
+        } else if (choice == 2) {
+            label = "DS_DIST_OUTER";
+            if (!materialize(pc, &p, SHOAL_STEP_REDISTRIBUTE, 1, &pg[kb], label)) return false;
+            result_dist = DIST_HASHED;
+            result_nhash = 1;
+            result_hash[0] = pg[kb];
+        } else {
+            label = "DS_DIST_BOTH";
+            int nk = j->nkeys < MAX_HASH ? j->nkeys : MAX_HASH;
+            /* the first key alone when it is selective enough keeps later joins on it co-located */
+            nk = 1;
+            if (!materialize(pc, &p, SHOAL_STEP_REDISTRIBUTE, nk, pg, label) ||
+                !materialize(pc, &b, SHOAL_STEP_REDISTRIBUTE, nk, bg, label))
+                return false;
+            result_dist = DIST_HASHED;
+            result_nhash = nk;
+            memcpy(result_hash, pg, sizeof(int) * (size_t)nk);
+        }
+    }
+
+    bool probe_only = j->type == SHOAL_JOIN_SEMI || j->type == SHOAL_JOIN_ANTI || j->type == SHOAL_JOIN_ANTI_NULL_AWARE;
+    int ncols = p.ncols + (probe_only ? 0 : b.ncols);
+    shoal_plan *h = mk(pc, SHOAL_PLAN_HASH_JOIN, p.plan, ncols);
+    h->child2 = b.plan;
+    h->join_type = j->type;
+    h->join_key_count = j->nkeys;
+    h->probe_keys = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(j->nkeys + 1));
+    h->build_keys = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(j->nkeys + 1));
+    for (int k = 0; k < j->nkeys; k++) {
+        h->probe_keys[k] = rel_pos(&p, pg[k]);
+        h->build_keys[k] = rel_pos(&b, bg[k]);
+    }
+    rel both = {0};
+    both.ncols = p.ncols + b.ncols;
+    both.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(both.ncols + 1));
+    memcpy(both.gids, p.gids, sizeof(int) * (size_t)p.ncols);
+    memcpy(both.gids + p.ncols, b.gids, sizeof(int) * (size_t)b.ncols);
+    if (j->residual) {
+        if (!expr_covered(j->residual, &both))
+            return pfail(pc, loc, SHOAL_SQLSTATE_INTERNAL, "join condition references columns of neither side");
+        h->residual = to_rel(pc, j->residual, &both);
+    }
+    for (int i = 0; i < ncols; i++) {
+        h->types[i] = i < p.ncols ? p.plan->types[i] : b.plan->types[i - p.ncols];
+        h->names[i] = "";
+    }
+    /* outer joins: the NULL-extended side's columns become nullable: types are unchanged */
+    double est;
+    double ndv = 1;
+    for (int k = 0; k < j->nkeys; k++) {
+        double d = fmax(gid_ndv(pc, pg[k], p.rows), gid_ndv(pc, bg[k], b.rows));
+        if (d > ndv) ndv = d;
+    }
+    switch (j->type) {
+    case SHOAL_JOIN_SEMI: est = p.rows * 0.5; break;
+    case SHOAL_JOIN_ANTI:
+    case SHOAL_JOIN_ANTI_NULL_AWARE: est = p.rows * 0.5; break;
+    default:
+        est = j->nkeys ? p.rows * b.rows / ndv : p.rows * b.rows;
+        if (j->residual) est *= 0.5;
+        if (j->type == SHOAL_JOIN_LEFT || j->type == SHOAL_JOIN_FULL) est = fmax(est, p.rows);
+        if (j->type == SHOAL_JOIN_RIGHT || j->type == SHOAL_JOIN_FULL) est = fmax(est, b.rows);
+        break;
+    }
+    if (est < 1) est = 1;
+    h->label = label;
+    h->est_rows = est;
+    out->plan = h;
+    out->ncols = ncols;
+    out->gids = both.gids;
+    out->dist = result_dist;
+    out->nhash = result_nhash;
+    memcpy(out->hash_gids, result_hash, sizeof result_hash);
+    out->rows = est;
+    return true;
+}
+
+/* ---- zone-map predicates ---- */
+
+/* COLUMN op CONST terms of a conjunction (over table column numbers) as zone-map predicates. */
+static void collect_zone_preds(const shoal_expr *e, shoal_scan_pred *preds, int *count, int max)
 {
     if (e->kind == SHOAL_EXPR_AND) {
-        for (int i = 0; i < e->arg_count; i++) collect_zone_preds(e->args[i], a, preds, count, max);
+        for (int i = 0; i < e->arg_count; i++) collect_zone_preds(e->args[i], preds, count, max);
         return;
     }
     if (e->kind != SHOAL_EXPR_FUNC || e->arg_count != 2 || *count >= max) return;
@@ -68,18 +527,468 @@ static void collect_zone_preds(const shoal_expr *e, shoal_arena *a, shoal_scan_p
     case SHOAL_FUNC_GE: op = flipped ? SHOAL_SCAN_LE : SHOAL_SCAN_GE; break;
     default: return;
     }
-    (void)a;
     preds[*count].column = x->column;
     preds[*count].op = op;
     preds[*count].value = y->constant;
     (*count)++;
 }
 
-static bool plan_error(shoal_error *err, shoal_location loc, const char *sqlstate, const char *msg)
+/* ---- FROM items ---- */
+
+enum { FN_TABLE = 1, FN_DERIVED, FN_JOIN };
+
+typedef struct fnode fnode;
+struct fnode {
+    int kind;
+    shoal_location loc;
+    /* FN_TABLE */
+    const shoal_table_def *table;
+    int gid_lo;
+    /* FN_DERIVED: planned when the scope is built */
+    rel derived;
+    /* FN_JOIN (outer joins, and inner joins below them) */
+    fnode *left, *right;
+    uint8_t join_kind; /* shoal_ast_join_kind */
+    const shoal_ast_node *on;
+    int n_on;
+    shoal_expr **on_conj;
+    /* conjuncts of the enclosing WHERE that only this item needs */
+    int nfilters;
+    shoal_expr *filters[MAX_CONJUNCTS];
+    bool joined;
+    rel built;
+};
+
+static bool fnode_has_gid(const fnode *f, int gid)
 {
-    shoal_error_set(err, -1, sqlstate, "%s (line %d, column %d)", msg, loc.line, loc.column);
-    return false;
+    switch (f->kind) {
+    case FN_TABLE: return gid >= f->gid_lo && gid < f->gid_lo + f->table->column_count;
+    case FN_DERIVED: return rel_pos(&f->derived, gid) >= 0;
+    default: return fnode_has_gid(f->left, gid) || fnode_has_gid(f->right, gid);
+    }
 }
+
+static bool expr_in_fnode(const shoal_expr *e, const fnode *f)
+{
+    if (e->kind == SHOAL_EXPR_COLUMN) return fnode_has_gid(f, e->column);
+    for (int i = 0; i < e->arg_count; i++)
+        if (!expr_in_fnode(e->args[i], f)) return false;
+    return true;
+}
+
+typedef struct block {
+    pctx *pc;
+    const cte_scope *ctes;
+    shoal_bind_scope scope;
+    int cap;
+    int nitems;
+    fnode *items[MAX_ITEMS];
+    int n_extra_on; /* ON conditions of flattened inner joins, treated as WHERE conjuncts */
+    const shoal_ast_node *extra_on[MAX_ITEMS];
+} block;
+
+static void scope_add(block *bl, const char *relation, const char *schema, const char *name, int gid, shoal_type t)
+{
+    if (bl->scope.count == bl->cap) {
+        int cap = bl->cap ? bl->cap * 2 : 64;
+        shoal_bind_column *c = shoal_arena_alloc(bl->pc->a, sizeof *c * (size_t)cap);
+        if (bl->scope.count) memcpy(c, bl->scope.columns, sizeof *c * (size_t)bl->scope.count);
+        bl->scope.columns = c;
+        bl->cap = cap;
+    }
+    bl->scope.columns[bl->scope.count++] = (shoal_bind_column){relation, schema, name, gid, t};
+}
+
+static const shoal_ast_cte *find_cte(const cte_scope *c, const shoal_ast_qualified_name *n)
+{
+    if (n->schema) return NULL;
+    for (; c; c = c->next)
+        if (strcmp(c->cte->name, n->name) == 0) return c->cte;
+    return NULL;
+}
+
+static bool derived_item(block *bl, const shoal_ast_query *q, const char *alias, const shoal_ast_list *col_aliases,
+                         const cte_scope *ctes, shoal_location loc, fnode **out)
+{
+    pctx *pc = bl->pc;
+    fnode *f = shoal_arena_alloc(pc->a, sizeof *f);
+    memset(f, 0, sizeof *f);
+    f->kind = FN_DERIVED;
+    f->loc = loc;
+    const char **names = NULL;
+    /* a derived table sees no columns of its siblings (no LATERAL) but may see the outer blocks' */
+    if (!plan_query_rel(pc, q, bl->scope.parent, ctes, NULL, &f->derived, &names)) return false;
+    if (col_aliases && col_aliases->count > f->derived.ncols)
+        return pfail(pc, loc, "42P10", "table \"%s\" has %d columns available but %d columns specified", alias ? alias : "?",
+                     f->derived.ncols, col_aliases->count);
+    for (int i = 0; i < f->derived.ncols; i++) {
+        const char *name = names[i];
+        if (col_aliases && i < col_aliases->count) name = ((const shoal_ast_identifier *)shoal_ast_list_at(col_aliases, i))->name;
+        scope_add(bl, alias ? alias : "", NULL, name, f->derived.gids[i], pc->gid_type[f->derived.gids[i]]);
+    }
+    *out = f;
+    return true;
+}
+
+/* Builds the FROM item's node and adds its columns to the block's scope. */
+static bool from_item(block *bl, const shoal_ast_node *n, fnode **out)
+{
+    pctx *pc = bl->pc;
+    if (shoal_is_a(n, table_ref)) {
+        const shoal_ast_table_ref *tr = (const shoal_ast_table_ref *)n;
+        const shoal_ast_cte *cte = find_cte(bl->ctes, tr->name);
+        if (cte) {
+            /* each reference plans the CTE again (its own scans): simple and correct */
+            const cte_scope *outer = bl->ctes;
+            while (outer && outer->cte != cte) outer = outer->next;
+            return derived_item(bl, cte->query, tr->alias ? tr->alias : cte->name,
+                                tr->column_aliases.count ? &tr->column_aliases : &cte->columns, outer ? outer->next : NULL,
+                                n->loc, out);
+        }
+        const shoal_table_def *t = shoal_resolve_table(pc->cat, tr->name, pc->err);
+        if (t == NULL) return false;
+        fnode *f = shoal_arena_alloc(pc->a, sizeof *f);
+        memset(f, 0, sizeof *f);
+        f->kind = FN_TABLE;
+        f->loc = n->loc;
+        f->table = t;
+        f->gid_lo = pc->ngid;
+        const char *visible = tr->alias ? tr->alias : t->name;
+        for (int c = 0; c < t->column_count; c++) {
+            int gid = new_gid(pc, t->columns[c].type);
+            if (gid < 0) return pfail(pc, n->loc, "54001", "too many columns in the query");
+            pc->gid_table[gid] = t;
+            const char *name = t->columns[c].name;
+            if (c < tr->column_aliases.count) name = ((const shoal_ast_identifier *)shoal_ast_list_at(&tr->column_aliases, c))->name;
+            scope_add(bl, visible, tr->alias ? NULL : t->schema, name, gid, t->columns[c].type);
+        }
+        *out = f;
+        return true;
+    }
+    if (shoal_is_a(n, subquery_ref)) {
+        const shoal_ast_subquery_ref *sr = (const shoal_ast_subquery_ref *)n;
+        return derived_item(bl, sr->query, sr->alias, &sr->column_aliases, bl->ctes, n->loc, out);
+    }
+    if (shoal_is_a(n, join)) {
+        const shoal_ast_join *j = (const shoal_ast_join *)n;
+        if (j->natural || j->using_columns.count > 0)
+            return pfail(pc, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "NATURAL and USING joins are not supported yet (write ON)");
+        fnode *f = shoal_arena_alloc(pc->a, sizeof *f);
+        memset(f, 0, sizeof *f);
+        f->kind = FN_JOIN;
+        f->loc = n->loc;
+        f->join_kind = (uint8_t)j->kind;
+        f->on = j->on;
+        if (!from_item(bl, j->left, &f->left) || !from_item(bl, j->right, &f->right)) return false;
+        *out = f;
+        return true;
+    }
+    return pfail(pc, n->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this FROM item is not supported yet");
+}
+
+/* Top-level inner and cross joins are flattened into items (their ON into the conjuncts), so
+ * the join order is the planner's choice. */
+static bool add_top_item(block *bl, const shoal_ast_node *n)
+{
+    if (shoal_is_a(n, join)) {
+        const shoal_ast_join *j = (const shoal_ast_join *)n;
+        if ((j->kind == SHOAL_AST_JOIN_INNER || j->kind == SHOAL_AST_JOIN_CROSS) && !j->natural && j->using_columns.count == 0) {
+            if (!add_top_item(bl, j->left) || !add_top_item(bl, j->right)) return false;
+            if (j->on) {
+                if (bl->n_extra_on == MAX_ITEMS) return pfail(bl->pc, n->loc, "54001", "too many joins");
+                bl->extra_on[bl->n_extra_on++] = j->on;
+            }
+            return true;
+        }
+    }
+    if (bl->nitems == MAX_ITEMS) return pfail(bl->pc, n->loc, "54001", "too many FROM items (at most %d)", MAX_ITEMS);
+    return from_item(bl, n, &bl->items[bl->nitems++]);
+}
+
+/* ---- conjuncts ---- */
+
+static void split_conjuncts(const shoal_ast_node *n, const shoal_ast_node **out, int *count)
+{
+    if (n == NULL) return;
+    if (shoal_is_a(n, bool_expr) && ((const shoal_ast_bool_expr *)n)->op == SHOAL_AST_AND) {
+        const shoal_ast_bool_expr *b = (const shoal_ast_bool_expr *)n;
+        for (int i = 0; i < b->args.count; i++) split_conjuncts(shoal_ast_list_at(&b->args, i), out, count);
+        return;
+    }
+    if (*count < MAX_CONJUNCTS) out[(*count)++] = n;
+}
+
+/* (a AND x) OR (b AND x) ...: x is implied; adding it lets the planner join on it (TPC-H Q19). */
+static void add_implied_conjuncts(const shoal_ast_node **c, int *count)
+{
+    int n0 = *count;
+    for (int i = 0; i < n0; i++) {
+        if (!shoal_is_a(c[i], bool_expr) || ((const shoal_ast_bool_expr *)c[i])->op != SHOAL_AST_OR) continue;
+        const shoal_ast_bool_expr *o = (const shoal_ast_bool_expr *)c[i];
+        const shoal_ast_node *first[MAX_CONJUNCTS];
+        int nfirst = 0;
+        split_conjuncts(shoal_ast_list_at(&o->args, 0), first, &nfirst);
+        for (int f = 0; f < nfirst; f++) {
+            bool everywhere = true;
+            for (int k = 1; k < o->args.count && everywhere; k++) {
+                const shoal_ast_node *branch[MAX_CONJUNCTS];
+                int nb = 0;
+                split_conjuncts(shoal_ast_list_at(&o->args, k), branch, &nb);
+                bool found = false;
+                for (int x = 0; x < nb && !found; x++) found = shoal_ast_equal(first[f], branch[x]);
+                everywhere = found;
+            }
+            if (everywhere && *count < MAX_CONJUNCTS) c[(*count)++] = first[f];
+        }
+    }
+}
+
+/* EXISTS / NOT EXISTS / IN / NOT IN over a subquery, possibly under NOTs. */
+static const shoal_ast_subquery_expr *semi_subquery(const shoal_ast_node *n, bool *negated)
+{
+    *negated = false;
+    while (shoal_is_a(n, unary) && ((const shoal_ast_unary *)n)->op == SHOAL_AST_NOT) {
+        *negated = !*negated;
+        n = ((const shoal_ast_unary *)n)->operand;
+    }
+    if (!shoal_is_a(n, subquery_expr)) return NULL;
+    const shoal_ast_subquery_expr *q = (const shoal_ast_subquery_expr *)n;
+    if (q->kind != SHOAL_AST_SUBQUERY_EXISTS && q->kind != SHOAL_AST_SUBQUERY_IN) return NULL;
+    if (q->kind == SHOAL_AST_SUBQUERY_IN && q->negated) *negated = !*negated;
+    return q;
+}
+
+/* Scalar subqueries directly in an expression (not inside nested queries). */
+static void find_scalar_subqueries(const shoal_ast_node *n, const shoal_ast_subquery_expr **out, int *count, int max);
+
+static void find_in_list(const shoal_ast_list *l, const shoal_ast_subquery_expr **out, int *count, int max)
+{
+    for (int i = 0; i < l->count; i++) find_scalar_subqueries(shoal_ast_list_at(l, i), out, count, max);
+}
+
+static void find_scalar_subqueries(const shoal_ast_node *n, const shoal_ast_subquery_expr **out, int *count, int max)
+{
+    if (n == NULL) return;
+    switch (n->tag) {
+    case SHOAL_AST_SUBQUERY_EXPR: {
+        const shoal_ast_subquery_expr *q = (const shoal_ast_subquery_expr *)n;
+        if (q->kind == SHOAL_AST_SUBQUERY_SCALAR && *count < max) out[(*count)++] = q;
+        else find_scalar_subqueries(q->expr, out, count, max);
+        return;
+    }
+    case SHOAL_AST_BINARY:
+        find_scalar_subqueries(((const shoal_ast_binary *)n)->left, out, count, max);
+        find_scalar_subqueries(((const shoal_ast_binary *)n)->right, out, count, max);
+        return;
+    case SHOAL_AST_UNARY: find_scalar_subqueries(((const shoal_ast_unary *)n)->operand, out, count, max); return;
+    case SHOAL_AST_BOOL_EXPR: find_in_list(&((const shoal_ast_bool_expr *)n)->args, out, count, max); return;
+    case SHOAL_AST_FUNC_CALL: find_in_list(&((const shoal_ast_func_call *)n)->args, out, count, max); return;
+    case SHOAL_AST_CAST_EXPR: find_scalar_subqueries(((const shoal_ast_cast_expr *)n)->expr, out, count, max); return;
+    case SHOAL_AST_BETWEEN: {
+        const shoal_ast_between *b = (const shoal_ast_between *)n;
+        find_scalar_subqueries(b->expr, out, count, max);
+        find_scalar_subqueries(b->low, out, count, max);
+        find_scalar_subqueries(b->high, out, count, max);
+        return;
+    }
+    case SHOAL_AST_CASE_EXPR: {
+        const shoal_ast_case_expr *c = (const shoal_ast_case_expr *)n;
+        find_scalar_subqueries(c->operand, out, count, max);
+        for (int i = 0; i < c->whens.count; i++) {
+            const shoal_ast_case_when *w = (const shoal_ast_case_when *)shoal_ast_list_at(&c->whens, i);
+            find_scalar_subqueries(w->condition, out, count, max);
+            find_scalar_subqueries(w->result, out, count, max);
+        }
+        find_scalar_subqueries(c->else_result, out, count, max);
+        return;
+    }
+    case SHOAL_AST_IS_TEST: find_scalar_subqueries(((const shoal_ast_is_test *)n)->expr, out, count, max); return;
+    case SHOAL_AST_IN_LIST: find_scalar_subqueries(((const shoal_ast_in_list *)n)->expr, out, count, max); return;
+    case SHOAL_AST_LIKE: find_scalar_subqueries(((const shoal_ast_like *)n)->expr, out, count, max); return;
+    default: return;
+    }
+}
+
+/* A join the block applies after its FROM items are joined: a semi/anti join for [NOT]
+ * EXISTS / [NOT] IN, or the inner join with a decorrelated scalar subquery. */
+typedef struct subjoin {
+    rel r;
+    join_spec j;
+    shoal_location loc;
+} subjoin;
+
+/* Runs an uncorrelated scalar subquery now; its value becomes a constant. */
+static shoal_expr *eval_scalar_now(pctx *pc, const shoal_ast_subquery_expr *q)
+{
+    if (pc->hooks == NULL || pc->hooks->run_scalar == NULL) {
+        plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "scalar subqueries cannot run here");
+        return NULL;
+    }
+    pctx sub = *pc;
+    sub.steps = shoal_arena_alloc(pc->a, sizeof(shoal_query_step) * SHOAL_MAX_QUERY_STEPS);
+    sub.nsteps = 0;
+    shoal_select_plan plan;
+    if (!plan_top(&sub, q->query, NULL, &plan)) return NULL;
+    pc->ngid = sub.ngid;
+    if (plan.final_plan->column_count != 1) {
+        plan_error(pc->err, q->node.loc, "42601", "subquery must return only one column");
+        return NULL;
+    }
+    shoal_value v;
+    memset(&v, 0, sizeof v);
+    if (!pc->hooks->run_scalar(pc->hooks->arg, &plan, &v, pc->err)) return NULL;
+    v.type = plan.final_plan->types[0];
+    return shoal_expr_const(pc->a, v);
+}
+
+static shoal_expr *binder_eval_subquery(void *arg, shoal_binder *b, const shoal_ast_subquery_expr *q)
+{
+    (void)b;
+    return eval_scalar_now(arg, q);
+}
+
+static bool bind_ok(pctx *pc, shoal_binder *b, shoal_expr *e)
+{
+    (void)pc;
+    return e != NULL && !b->failed;
+}
+
+/* ---- aggregation ---- */
+
+static shoal_plan *agg_node(pctx *pc, shoal_plan *in, shoal_agg_mode mode, int nk, int32_t *keys, int na, shoal_agg_spec *aggs)
+{
+    shoal_type key_types[SHOAL_MAX_GROUP_KEYS + 1];
+    for (int k = 0; k < nk; k++) key_types[k] = in->types[keys[k]];
+    shoal_hash_agg *probe = shoal_hash_agg_create(mode, nk, keys, key_types, na, aggs);
+    int n = shoal_hash_agg_output_count(probe);
+    shoal_plan *g = mk(pc, SHOAL_PLAN_AGGREGATE, in, n);
+    shoal_hash_agg_output_types(probe, g->types);
+    shoal_hash_agg_free(probe);
+    for (int i = 0; i < n; i++) g->names[i] = "";
+    g->agg_mode = (uint8_t)mode;
+    g->key_count = nk;
+    g->key_columns = keys;
+    g->agg_count = na;
+    g->aggs = aggs;
+    return g;
+}
+
+/* PROJECT keys + aggregate inputs over r (gid space); aggs' inputs become positions. */
+static shoal_plan *agg_input(pctx *pc, const rel *r, int nk, shoal_expr **keys, int na, const shoal_agg_spec *specs,
+                             shoal_expr **inputs, shoal_agg_spec *aggs, int32_t *keycols)
+{
+    int np = nk;
+    for (int j = 0; j < na; j++) np += inputs[j] != NULL;
+    shoal_plan *proj = mk(pc, SHOAL_PLAN_PROJECT, r->plan, np);
+    proj->exprs = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(np + 1));
+    int c = 0;
+    for (int k = 0; k < nk; k++, c++) {
+        proj->exprs[c] = to_rel(pc, keys[k], r);
+        keycols[k] = k;
+    }
+    for (int j = 0; j < na; j++) {
+        aggs[j] = specs[j];
+        if (inputs[j]) {
+            proj->exprs[c] = to_rel(pc, inputs[j], r);
+            aggs[j].input = c++;
+        } else {
+            aggs[j].input = -1;
+        }
+    }
+    for (int i = 0; i < np; i++) {
+        proj->types[i] = proj->exprs[i]->type;
+        proj->names[i] = "";
+    }
+    proj->est_rows = r->rows;
+    return proj;
+}
+
+static double group_estimate(const pctx *pc, const rel *r, int nk, shoal_expr **keys)
+{
+    if (nk == 0) return 1;
+    double g = 1;
+    for (int k = 0; k < nk; k++)
+        g *= keys[k]->kind == SHOAL_EXPR_COLUMN ? gid_ndv(pc, keys[k]->column, r->rows) : 10;
+    return g < r->rows ? g : r->rows;
+}
+
+/* Aggregation that ends on the ranks (nested blocks, and the de-duplication under DISTINCT
+ * aggregates): r becomes [keys..., aggregate values...] with fresh gids. */
+static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na, const shoal_agg_spec *specs,
+                            shoal_expr **inputs)
+{
+    shoal_agg_spec *aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
+    int32_t *keycols = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(nk + 1));
+    shoal_plan *proj = agg_input(pc, r, nk, keys, na, specs, inputs, aggs, keycols);
+    double groups = group_estimate(pc, r, nk, keys);
+    /* already placed by (a subset of) the keys: every group is on one rank */
+    bool local = r->dist == DIST_REPLICATED || pc->nranks == 1;
+    if (!local && r->dist == DIST_HASHED && nk > 0) {
+        local = true;
+        for (int h = 0; h < r->nhash && local; h++) {
+            bool found = false;
+            for (int k = 0; k < nk && !found; k++) found = keys[k]->kind == SHOAL_EXPR_COLUMN && keys[k]->column == r->hash_gids[h];
+            local = found;
+        }
+    }
+    int hash_key_index[MAX_HASH];
+    int nhash = 0;
+    if (local && r->dist == DIST_HASHED)
+        for (int h = 0; h < r->nhash; h++)
+            for (int k = 0; k < nk; k++)
+                if (keys[k]->kind == SHOAL_EXPR_COLUMN && keys[k]->column == r->hash_gids[h]) {
+                    hash_key_index[nhash++] = k;
+                    break;
+                }
+    uint8_t dist = r->dist;
+    shoal_plan *top;
+    if (local) {
+        top = agg_node(pc, proj, SHOAL_AGG_COMPLETE, nk, keycols, na, aggs);
+    } else {
+        shoal_plan *partial = agg_node(pc, proj, SHOAL_AGG_PARTIAL, nk, keycols, na, aggs);
+        rel t = {0};
+        t.plan = partial;
+        t.ncols = partial->column_count;
+        t.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(t.ncols + 1));
+        for (int i = 0; i < t.ncols; i++)
+            if ((t.gids[i] = new_gid(pc, partial->types[i])) < 0) return pfail(pc, (shoal_location){0, 0}, "54001", "too many columns");
+        t.dist = r->dist;
+        t.rows = groups * (pc->nranks < 8 ? pc->nranks : 8);
+        if (nk > 0) {
+            if (!materialize(pc, &t, SHOAL_STEP_REDISTRIBUTE, nk < MAX_HASH ? nk : MAX_HASH, t.gids, "DS_DIST_AGG")) return false;
+            dist = DIST_HASHED;
+            nhash = nk < MAX_HASH ? nk : MAX_HASH;
+            for (int k = 0; k < nhash; k++) hash_key_index[k] = k;
+        } else {
+            if (!materialize(pc, &t, SHOAL_STEP_BROADCAST, 0, NULL, "DS_BCAST_AGG")) return false;
+            dist = DIST_REPLICATED;
+        }
+        shoal_agg_spec *final_aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
+        if (na > 0) memcpy(final_aggs, aggs, sizeof(shoal_agg_spec) * (size_t)na);
+        top = agg_node(pc, t.plan, SHOAL_AGG_FINAL, nk, keycols, na, final_aggs);
+    }
+    top->est_rows = groups;
+    r->plan = top;
+    r->ncols = top->column_count;
+    r->gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(r->ncols + 1));
+    for (int i = 0; i < r->ncols; i++)
+        if ((r->gids[i] = new_gid(pc, top->types[i])) < 0) return pfail(pc, (shoal_location){0, 0}, "54001", "too many columns");
+    r->dist = dist == DIST_HASHED && nhash == 0 ? DIST_PARTITIONED : dist;
+    r->nhash = nhash;
+    for (int h = 0; h < nhash; h++) r->hash_gids[h] = r->gids[hash_key_index[h]];
+    r->rows = groups;
+    return true;
+}
+
+/* ---- a SELECT block ---- */
+
+/* Output items after * expansion: the AST expression, or a scope column for *. */
+typedef struct target_item {
+    const shoal_ast_node *expr; /* NULL: scope column `column` */
+    int column;
+    const char *name;
+    shoal_location loc;
+} target_item;
 
 /* LIMIT/OFFSET/TOP: a non-negative integer constant. */
 static bool constant_count(const shoal_ast_node *n, int64_t *out, shoal_error *err)
@@ -92,8 +1001,7 @@ static bool constant_count(const shoal_ast_node *n, int64_t *out, shoal_error *e
     return true;
 }
 
-/* ORDER BY item: an output ordinal, an output alias, or an expression. Returns the output
- * column number, or -1 when it is an expression to bind. */
+/* ORDER BY item: an output ordinal, an output alias, or an expression (-1). */
 static int order_target(const shoal_ast_sort_item *s, const target_item *targets, int n, shoal_error *err, bool *bad)
 {
     const shoal_ast_node *e = s->expr;
@@ -108,306 +1016,808 @@ static int order_target(const shoal_ast_sort_item *s, const target_item *targets
     }
     if (shoal_is_a(e, column_ref) && ((const shoal_ast_column_ref *)e)->table == NULL) {
         const char *name = ((const shoal_ast_column_ref *)e)->column;
-        for (int i = 0; i < n; i++) /* an output name (alias or column) */
+        for (int i = 0; i < n; i++)
             if (targets[i].name && strcmp(targets[i].name, name) == 0) return i;
     }
     return -1;
 }
 
-bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const char *sql, shoal_arena *a,
-                       shoal_select_plan *out, shoal_error *err)
-{
-    memset(out, 0, sizeof *out);
-    if (q->ctes.count > 0) return plan_error(err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "WITH is not supported yet");
-    if (!shoal_is_a(q->body, select))
-        return plan_error(err, q->body->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "UNION, INTERSECT and EXCEPT are not supported yet");
-    const shoal_ast_select *sel = (const shoal_ast_select *)q->body;
-    if (sel->qualify) return plan_error(err, sel->qualify->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "QUALIFY is not supported yet");
+/* The result of planning a block's FROM/WHERE/GROUP BY/select list. */
+typedef struct block_result {
+    rel r;              /* nested: its columns are the outputs; top, grouped: the partial aggregates */
+    int nout, nt;       /* outputs (select list + ORDER BY extras), select list */
+    const char **names;
+    shoal_type *types;
+    bool top_grouped;   /* top: r holds partial aggregates, the leader finishes them */
+    int nk, na;
+    int32_t *keycols;
+    shoal_agg_spec *aggs;
+    shoal_expr *having;    /* post-aggregation (positional) */
+    shoal_expr **outputs;  /* top_grouped: positional over the final aggregation */
+    int nsort;
+    shoal_sort_key *sort_keys;
+    int64_t limit, offset;
+} block_result;
 
-    const shoal_table_def *table = NULL;
-    const char *alias = NULL;
-    if (sel->from.count > 1) return plan_error(err, shoal_ast_list_at(&sel->from, 1)->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "joins are not supported yet");
-    if (sel->from.count == 1) {
-        const shoal_ast_node *f = shoal_ast_list_at(&sel->from, 0);
-        if (!shoal_is_a(f, table_ref))
-            return plan_error(err, f->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "joins and subqueries in FROM are not supported yet");
-        const shoal_ast_table_ref *tr = (const shoal_ast_table_ref *)f;
-        if ((table = shoal_resolve_table(cat, tr->name, err)) == NULL) return false;
-        alias = tr->alias;
+static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scope *parent, const cte_scope *ctes,
+                       bool top, corr_info *corr, block_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->limit = -1;
+    if (!shoal_is_a(q->body, select))
+        return plan_error(pc->err, q->body->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "UNION, INTERSECT and EXCEPT are not supported yet");
+    const shoal_ast_select *sel = (const shoal_ast_select *)q->body;
+    if (sel->qualify) return plan_error(pc->err, sel->qualify->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "QUALIFY is not supported yet");
+    if (++pc->depth > 64) return plan_error(pc->err, q->node.loc, "54001", "subqueries are nested too deeply");
+
+    cte_scope *cs = (cte_scope *)ctes;
+    for (int i = 0; i < q->ctes.count; i++) {
+        cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
+        c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
+        c->next = cs;
+        cs = c;
     }
-    out->table = table;
+    if (q->recursive) return plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "WITH RECURSIVE is not supported");
+
+    block bl;
+    memset(&bl, 0, sizeof bl);
+    bl.pc = pc;
+    bl.ctes = cs;
+    bl.scope.parent = parent;
+    bl.scope.outer_refs = &pc->outer_refs;
+    bl.scope.gid_used = pc->gid_used;
+    for (int i = 0; i < sel->from.count; i++)
+        if (!add_top_item(&bl, shoal_ast_list_at(&sel->from, i))) return false;
 
     shoal_binder b;
-    shoal_binder_init(&b, a, sql, err);
-    b.table = table;
-    b.table_alias = alias;
-    int ncols = table ? table->column_count : 0;
-    b.column_used = shoal_arena_alloc(a, sizeof(bool) * (size_t)(ncols + 1));
-    memset(b.column_used, 0, sizeof(bool) * (size_t)(ncols + 1));
+    shoal_binder_init(&b, pc->a, pc->sql, pc->err);
+    b.scope = &bl.scope;
+    b.eval_subquery = binder_eval_subquery;
+    b.eval_arg = pc;
+    shoal_bind_subquery *subq_values = shoal_arena_alloc(pc->a, sizeof(shoal_bind_subquery) * 64);
+    b.subqueries = subq_values;
 
-    /* the select list, * expanded */
-    target_item *targets = shoal_arena_alloc(a, sizeof(target_item) * MAX_TARGETS);
+    /* ---- the select list, * expanded ---- */
+    target_item *targets = shoal_arena_alloc(pc->a, sizeof(target_item) * MAX_TARGETS);
     int nt = 0;
-    for (int i = 0; i < sel->targets.count; i++) {
-        const shoal_ast_target *t = (const shoal_ast_target *)shoal_ast_list_at(&sel->targets, i);
-        if (shoal_is_a(t->expr, star)) {
-            const shoal_ast_star *st = (const shoal_ast_star *)t->expr;
-            if (table == NULL) return plan_error(err, t->node.loc, "42601", "SELECT * with no tables specified is not valid");
-            if (st->table && strcmp(st->table, alias ? alias : table->name) != 0)
-                return plan_error(err, t->node.loc, SHOAL_SQLSTATE_UNDEFINED_TABLE, "missing FROM-clause entry for the table of *");
-            for (int c = 0; c < table->column_count && nt < MAX_TARGETS; c++)
-                targets[nt++] = (target_item){NULL, c, table->columns[c].name, t->node.loc};
-            continue;
+    if (!(corr && corr->exists)) {
+        for (int i = 0; i < sel->targets.count; i++) {
+            const shoal_ast_target *t = (const shoal_ast_target *)shoal_ast_list_at(&sel->targets, i);
+            if (shoal_is_a(t->expr, star)) {
+                const shoal_ast_star *st = (const shoal_ast_star *)t->expr;
+                if (bl.nitems == 0) return plan_error(pc->err, t->node.loc, "42601", "SELECT * with no tables specified is not valid");
+                bool any = false;
+                for (int c = 0; c < bl.scope.count && nt < MAX_TARGETS; c++) {
+                    if (st->table && strcmp(bl.scope.columns[c].relation, st->table) != 0) continue;
+                    targets[nt++] = (target_item){NULL, c, bl.scope.columns[c].name, t->node.loc};
+                    any = true;
+                }
+                if (!any) return plan_error(pc->err, t->node.loc, SHOAL_SQLSTATE_UNDEFINED_TABLE, "missing FROM-clause entry for the table of *");
+                continue;
+            }
+            if (nt == MAX_TARGETS) return plan_error(pc->err, t->node.loc, "54011", "too many output columns");
+            targets[nt++] = (target_item){t->expr, -1, shoal_bind_output_name(t, pc->a), t->node.loc};
         }
-        if (nt == MAX_TARGETS) return plan_error(err, t->node.loc, "54011", "too many output columns");
-        targets[nt++] = (target_item){t->expr, -1, shoal_bind_output_name(t, a), t->node.loc};
     }
 
     int64_t limit = -1, offset = 0;
-    if (!constant_count(q->limit, &limit, err) || !constant_count(q->offset, &offset, err) ||
-        (sel->top && !constant_count(sel->top, &limit, err)))
+    if (!constant_count(q->limit, &limit, pc->err) || !constant_count(q->offset, &offset, pc->err) ||
+        (sel->top && !constant_count(sel->top, &limit, pc->err)))
         return false;
+    if (!top && (limit >= 0 || offset > 0))
+        return plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "LIMIT in a subquery is not supported yet");
 
-    /* WHERE */
-    shoal_expr *where = NULL;
-    if (sel->where) {
-        if (shoal_ast_has_aggregate(sel->where))
-            return plan_error(err, sel->where->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in WHERE");
-        if ((where = shoal_bind_condition(&b, sel->where, false)) == NULL) return false;
-        if (where->type.id != SHOAL_TYPE_BOOLEAN)
-            return plan_error(err, sel->where->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of WHERE must be type boolean");
-    }
+    /* ---- WHERE (and flattened ON) conjuncts ---- */
+    const shoal_ast_node **conj_ast = shoal_arena_alloc(pc->a, sizeof(shoal_ast_node *) * MAX_CONJUNCTS);
+    int nconj_ast = 0;
+    if (sel->where && shoal_ast_has_aggregate(sel->where))
+        return plan_error(pc->err, sel->where->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in WHERE");
+    split_conjuncts(sel->where, conj_ast, &nconj_ast);
+    for (int i = 0; i < bl.n_extra_on; i++) split_conjuncts(bl.extra_on[i], conj_ast, &nconj_ast);
+    add_implied_conjuncts(conj_ast, &nconj_ast);
 
-    bool aggregating = sel->group_by.count > 0 || sel->having != NULL;
-    for (int i = 0; i < nt && !aggregating; i++) aggregating = targets[i].expr && shoal_ast_has_aggregate(targets[i].expr);
-    for (int i = 0; i < q->order_by.count && !aggregating; i++)
-        aggregating = shoal_ast_has_aggregate(((const shoal_ast_sort_item *)shoal_ast_list_at(&q->order_by, i))->expr);
-    bool distinct = sel->distinct;
-    if (distinct && aggregating) return plan_error(err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "SELECT DISTINCT with aggregates is not supported yet");
+    shoal_expr **pending = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * MAX_CONJUNCTS);
+    int npending = 0;
+    subjoin *subjoins = shoal_arena_alloc(pc->a, sizeof(subjoin) * MAX_SUBJOINS);
+    int nsub = 0;
+    int gid_lo = corr ? corr->gid_lo : 0;
 
-    /* group keys (pre-aggregation): GROUP BY items, ordinals naming select items; or every
-     * select item for DISTINCT */
-    if (aggregating || distinct) {
-        int nkeys = distinct ? nt : sel->group_by.count;
-        if (nkeys > SHOAL_MAX_GROUP_KEYS) return plan_error(err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "too many GROUP BY keys");
-        for (int k = 0; k < nkeys; k++) {
-            shoal_expr *e;
-            if (distinct) {
-                e = targets[k].expr ? shoal_bind_expr(&b, targets[k].expr)
-                                    : (b.column_used[targets[k].column] = true,
-                                       shoal_expr_column(a, targets[k].column, table->columns[targets[k].column].type));
+    for (int ci = 0; ci < nconj_ast; ci++) {
+        const shoal_ast_node *c = conj_ast[ci];
+        bool negated;
+        const shoal_ast_subquery_expr *sq = semi_subquery(c, &negated);
+        if (sq) {
+            if (nsub == MAX_SUBJOINS) return plan_error(pc->err, c->loc, "54001", "too many subqueries");
+            subjoin *s = &subjoins[nsub];
+            memset(s, 0, sizeof *s);
+            s->loc = c->loc;
+            corr_info ci2;
+            memset(&ci2, 0, sizeof ci2);
+            ci2.extract = true;
+            ci2.gid_lo = pc->ngid;
+            ci2.exists = sq->kind == SHOAL_AST_SUBQUERY_EXISTS;
+            const char **names = NULL;
+            if (!plan_query_rel(pc, sq->query, &bl.scope, bl.ctes, &ci2, &s->r, &names)) return false;
+            join_spec *j = &s->j;
+            for (int k = 0; k < ci2.nkeys; k++) {
+                j->probe_keys[j->nkeys] = ci2.outer_keys[k];
+                j->build_keys[j->nkeys++] = ci2.inner_keys[k];
+            }
+            for (int k = 0; k < ci2.nresid; k++) j->residual = and_of(pc, j->residual, ci2.resid[k]);
+            if (sq->kind == SHOAL_AST_SUBQUERY_IN) {
+                if (s->r.ncols < 1 || ci2.exists) return plan_error(pc->err, sq->node.loc, "42601", "subquery has too few columns");
+                shoal_expr *left = shoal_bind_expr(&b, sq->expr);
+                if (!bind_ok(pc, &b, left)) return false;
+                shoal_expr *right = shoal_expr_column(pc->a, s->r.gids[0], pc->gid_type[s->r.gids[0]]);
+                shoal_expr *eq = shoal_bind_equality(&b, sq->node.loc, left, right);
+                if (!bind_ok(pc, &b, eq)) return false;
+                if (eq->kind != SHOAL_EXPR_FUNC || eq->arg_count != 2)
+                    return plan_error(pc->err, sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this IN subquery is not supported yet");
+                if (j->nkeys == MAX_JOIN_KEYS) return plan_error(pc->err, sq->node.loc, "54001", "too many correlations");
+                /* NOT IN is null-aware on its one key; correlated keys come after it */
+                memmove(&j->probe_keys[1], &j->probe_keys[0], sizeof(shoal_expr *) * (size_t)j->nkeys);
+                memmove(&j->build_keys[1], &j->build_keys[0], sizeof(shoal_expr *) * (size_t)j->nkeys);
+                j->probe_keys[0] = eq->args[0];
+                j->build_keys[0] = eq->args[1];
+                j->nkeys++;
+                if (negated && j->nkeys > 1)
+                    return plan_error(pc->err, sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "correlated NOT IN is not supported yet (write NOT EXISTS)");
+                j->type = negated ? SHOAL_JOIN_ANTI_NULL_AWARE : SHOAL_JOIN_SEMI;
             } else {
-                const shoal_ast_node *g = shoal_ast_list_at(&sel->group_by, k);
-                if (shoal_is_a(g, literal) && ((const shoal_ast_literal *)g)->kind == SHOAL_AST_LITERAL_INTEGER) {
-                    int64_t pos = ((const shoal_ast_literal *)g)->integer;
-                    if (pos < 1 || pos > nt)
-                        return plan_error(err, g->loc, "42P10", "GROUP BY position is not in select list");
-                    if (targets[pos - 1].expr == NULL) {
-                        b.column_used[targets[pos - 1].column] = true;
-                        e = shoal_expr_column(a, targets[pos - 1].column, table->columns[targets[pos - 1].column].type);
-                    } else {
-                        if (shoal_ast_has_aggregate(targets[pos - 1].expr))
-                            return plan_error(err, g->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in GROUP BY");
-                        e = shoal_bind_expr(&b, targets[pos - 1].expr);
+                j->type = negated ? SHOAL_JOIN_ANTI : SHOAL_JOIN_SEMI;
+            }
+            nsub++;
+            continue;
+        }
+        /* scalar subqueries inside the conjunct */
+        const shoal_ast_subquery_expr *scalars[16];
+        int nscalar = 0;
+        find_scalar_subqueries(c, scalars, &nscalar, 16);
+        for (int k = 0; k < nscalar; k++) {
+            int refs_before = pc->outer_refs, steps_before = pc->nsteps;
+            corr_info ci2;
+            memset(&ci2, 0, sizeof ci2);
+            ci2.extract = true;
+            ci2.gid_lo = pc->ngid;
+            ci2.group_by_keys = true;
+            rel sr;
+            const char **names = NULL;
+            if (!plan_query_rel(pc, scalars[k]->query, &bl.scope, bl.ctes, &ci2, &sr, &names)) return false;
+            shoal_expr *value;
+            if (pc->outer_refs == refs_before) { /* uncorrelated: run it first */
+                pc->nsteps = steps_before;
+                if ((value = eval_scalar_now(pc, scalars[k])) == NULL) return false;
+            } else {
+                if (ci2.nresid > 0 || ci2.nkeys == 0)
+                    return plan_error(pc->err, scalars[k]->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                      "a correlated scalar subquery must be correlated by equalities only");
+                if (sr.ncols != ci2.nkeys + 1) return plan_error(pc->err, scalars[k]->node.loc, "42601", "subquery must return only one column");
+                if (nsub == MAX_SUBJOINS) return plan_error(pc->err, c->loc, "54001", "too many subqueries");
+                subjoin *s = &subjoins[nsub++];
+                memset(s, 0, sizeof *s);
+                s->loc = scalars[k]->node.loc;
+                s->r = sr;
+                s->j.type = SHOAL_JOIN_INNER; /* the comparison rejects the NULL a missing group would give */
+                for (int x = 0; x < ci2.nkeys; x++) {
+                    s->j.probe_keys[s->j.nkeys] = ci2.outer_keys[x];
+                    s->j.build_keys[s->j.nkeys++] = shoal_expr_column(pc->a, sr.gids[x], pc->gid_type[sr.gids[x]]);
+                }
+                int vg = sr.gids[ci2.nkeys];
+                value = shoal_expr_column(pc->a, vg, pc->gid_type[vg]);
+            }
+            subq_values[b.subquery_count++] = (shoal_bind_subquery){&scalars[k]->node, value};
+        }
+        shoal_expr *e = shoal_bind_condition(&b, c, false);
+        if (!bind_ok(pc, &b, e)) return false;
+        if (e->type.id != SHOAL_TYPE_BOOLEAN)
+            return plan_error(pc->err, c->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of WHERE must be type boolean");
+        if (corr && corr->extract && expr_has_gid_below(e, gid_lo)) {
+            /* correlated: an equality inner = outer is a join key, anything else a residual */
+            bool keyed = false;
+            if (e->kind == SHOAL_EXPR_FUNC && e->func == SHOAL_FUNC_EQ && e->arg_count == 2 && corr->nkeys < MAX_JOIN_KEYS) {
+                for (int side = 0; side < 2 && !keyed; side++) {
+                    shoal_expr *in = e->args[side], *out = e->args[1 - side];
+                    if (!expr_has_gid_below(in, gid_lo) && expr_has_gid_at_or_above(in, gid_lo) &&
+                        !expr_has_gid_at_or_above(out, gid_lo)) {
+                        corr->inner_keys[corr->nkeys] = in;
+                        corr->outer_keys[corr->nkeys++] = out;
+                        keyed = true;
                     }
-                } else {
-                    if (shoal_ast_has_aggregate(g))
-                        return plan_error(err, g->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in GROUP BY");
-                    e = shoal_bind_expr(&b, g);
                 }
             }
-            if (e == NULL) return false;
+            if (!keyed) {
+                if (corr->nresid == MAX_JOIN_KEYS) return plan_error(pc->err, c->loc, "54001", "too many correlated conditions");
+                corr->resid[corr->nresid++] = e;
+            }
+            continue;
+        }
+        if (npending == MAX_CONJUNCTS) return plan_error(pc->err, c->loc, "54001", "too many conditions");
+        pending[npending++] = e;
+    }
+
+    /* ---- outer-join ON conditions ---- */
+    for (int i = 0; i < bl.nitems; i++) {
+        fnode *stack[MAX_ITEMS * 2];
+        int sp = 0;
+        stack[sp++] = bl.items[i];
+        while (sp > 0) {
+            fnode *f = stack[--sp];
+            if (f->kind != FN_JOIN) continue;
+            stack[sp++] = f->left;
+            stack[sp++] = f->right;
+            const shoal_ast_node *on_ast[MAX_CONJUNCTS];
+            int non = 0;
+            split_conjuncts(f->on, on_ast, &non);
+            f->on_conj = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(non + 1));
+            for (int k = 0; k < non; k++) {
+                shoal_expr *e = shoal_bind_condition(&b, on_ast[k], false);
+                if (!bind_ok(pc, &b, e)) return false;
+                f->on_conj[f->n_on++] = e;
+            }
+        }
+    }
+
+    /* ---- aggregation: group keys ---- */
+    bool aggregating = sel->group_by.count > 0 || sel->having != NULL;
+    for (int i = 0; i < nt && !aggregating; i++) aggregating = targets[i].expr && shoal_ast_has_aggregate(targets[i].expr);
+    for (int i = 0; i < q->order_by.count && !aggregating && top; i++)
+        aggregating = shoal_ast_has_aggregate(((const shoal_ast_sort_item *)shoal_ast_list_at(&q->order_by, i))->expr);
+    bool distinct = sel->distinct;
+    if (distinct && aggregating)
+        return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "SELECT DISTINCT with aggregates is not supported yet");
+    if (corr && corr->group_by_keys && corr->nkeys > 0 && !aggregating)
+        return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                          "a correlated scalar subquery must compute an aggregate");
+    int ncorr_keys = corr && corr->group_by_keys ? corr->nkeys : 0;
+    if (aggregating || distinct) {
+        int nkeys = distinct ? nt : sel->group_by.count;
+        if (nkeys + ncorr_keys > SHOAL_MAX_GROUP_KEYS)
+            return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "too many GROUP BY keys");
+        for (int k = 0; k < ncorr_keys; k++) b.keys[b.key_count++] = corr->inner_keys[k];
+        for (int k = 0; k < nkeys; k++) {
+            shoal_expr *e;
+            const shoal_ast_node *g = distinct ? targets[k].expr : shoal_ast_list_at(&sel->group_by, k);
+            if (distinct && g == NULL) {
+                const shoal_bind_column *sc = &bl.scope.columns[targets[k].column];
+                pc->gid_used[sc->gid] = true;
+                e = shoal_expr_column(pc->a, sc->gid, sc->type);
+            } else if (!distinct && shoal_is_a(g, literal) && ((const shoal_ast_literal *)g)->kind == SHOAL_AST_LITERAL_INTEGER) {
+                int64_t pos = ((const shoal_ast_literal *)g)->integer;
+                if (pos < 1 || pos > nt) return plan_error(pc->err, g->loc, "42P10", "GROUP BY position is not in select list");
+                if (targets[pos - 1].expr == NULL) {
+                    const shoal_bind_column *sc = &bl.scope.columns[targets[pos - 1].column];
+                    pc->gid_used[sc->gid] = true;
+                    e = shoal_expr_column(pc->a, sc->gid, sc->type);
+                } else {
+                    if (shoal_ast_has_aggregate(targets[pos - 1].expr))
+                        return plan_error(pc->err, g->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in GROUP BY");
+                    e = shoal_bind_expr(&b, targets[pos - 1].expr);
+                }
+            } else {
+                if (shoal_ast_has_aggregate(g))
+                    return plan_error(pc->err, g->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in GROUP BY");
+                e = shoal_bind_expr(&b, g);
+            }
+            if (!bind_ok(pc, &b, e)) return false;
             b.keys[b.key_count++] = e;
         }
     }
     bool grouped = aggregating || distinct;
 
-    /* the select list and ORDER BY, in the space they are evaluated in */
-    shoal_expr **outputs = shoal_arena_alloc(a, sizeof(shoal_expr *) * (size_t)(nt + q->order_by.count + 1));
+    /* ---- the select list and ORDER BY, in the space they are evaluated in ---- */
+    int norder = top ? q->order_by.count : 0;
+    int nlead = ncorr_keys; /* scalar subquery: its correlation keys come out first */
+    shoal_expr **outputs = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(nlead + nt + norder + 1));
+    const char **names = shoal_arena_alloc(pc->a, sizeof(char *) * (size_t)(nlead + nt + norder + 1));
+    for (int k = 0; k < nlead; k++) {
+        outputs[k] = shoal_expr_column(pc->a, k, b.keys[k]->type); /* post-aggregation: key k */
+        names[k] = "";
+    }
     for (int i = 0; i < nt; i++) {
+        shoal_expr *e;
         if (targets[i].expr == NULL) {
+            const shoal_bind_column *sc = &bl.scope.columns[targets[i].column];
             shoal_ast_column_ref ref;
             memset(&ref, 0, sizeof ref);
             ref.node.tag = SHOAL_AST_COLUMN_REF;
             ref.node.loc = targets[i].loc;
-            ref.column = table->columns[targets[i].column].name;
-            outputs[i] = grouped ? shoal_bind_post_agg_expr(&b, &ref.node) : shoal_bind_expr(&b, &ref.node);
+            ref.table = sc->relation[0] ? sc->relation : NULL;
+            ref.column = sc->name;
+            e = grouped && !distinct ? shoal_bind_post_agg_expr(&b, &ref.node)
+                : distinct           ? shoal_expr_column(pc->a, ncorr_keys + i, b.keys[ncorr_keys + i]->type)
+                                     : shoal_bind_expr(&b, &ref.node);
         } else if (distinct) {
-            outputs[i] = shoal_expr_column(a, i, b.keys[i]->type);
+            e = shoal_expr_column(pc->a, ncorr_keys + i, b.keys[ncorr_keys + i]->type);
         } else {
-            outputs[i] = grouped ? shoal_bind_post_agg_expr(&b, targets[i].expr) : shoal_bind_expr(&b, targets[i].expr);
+            e = grouped ? shoal_bind_post_agg_expr(&b, targets[i].expr) : shoal_bind_expr(&b, targets[i].expr);
         }
-        if (outputs[i] == NULL) return false;
+        if (!bind_ok(pc, &b, e)) return false;
+        outputs[nlead + i] = e;
+        names[nlead + i] = targets[i].name;
     }
     shoal_expr *having = NULL;
     if (sel->having) {
-        if ((having = shoal_bind_condition(&b, sel->having, true)) == NULL) return false;
+        having = shoal_bind_condition(&b, sel->having, true);
+        if (!bind_ok(pc, &b, having)) return false;
         if (having->type.id != SHOAL_TYPE_BOOLEAN)
-            return plan_error(err, sel->having->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of HAVING must be type boolean");
+            return plan_error(pc->err, sel->having->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of HAVING must be type boolean");
     }
-    int nsort = q->order_by.count, nextra = 0;
-    shoal_sort_key *sort_keys = shoal_arena_alloc(a, sizeof(shoal_sort_key) * (size_t)(nsort + 1));
-    for (int i = 0; i < nsort; i++) {
+    int nextra = 0;
+    shoal_sort_key *sort_keys = shoal_arena_alloc(pc->a, sizeof(shoal_sort_key) * (size_t)(norder + 1));
+    for (int i = 0; i < norder; i++) {
         const shoal_ast_sort_item *s = (const shoal_ast_sort_item *)shoal_ast_list_at(&q->order_by, i);
         bool bad = false;
-        int col = order_target(s, targets, nt, err, &bad);
+        int col = order_target(s, targets, nt, pc->err, &bad);
         if (bad) return false;
         if (col < 0) {
-            if (distinct) return plan_error(err, s->node.loc, "42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+            if (distinct) return plan_error(pc->err, s->node.loc, "42P10", "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
             shoal_expr *e = grouped ? shoal_bind_post_agg_expr(&b, s->expr) : shoal_bind_expr(&b, s->expr);
-            if (e == NULL) return false;
-            outputs[nt + nextra] = e;
+            if (!bind_ok(pc, &b, e)) return false;
+            outputs[nlead + nt + nextra] = e;
+            names[nlead + nt + nextra] = "";
             col = nt + nextra++;
         }
-        sort_keys[i].column = col;
+        sort_keys[i].column = nlead + col;
         sort_keys[i].descending = s->direction == SHOAL_AST_SORT_DESC;
         sort_keys[i].nulls_first = s->nulls == SHOAL_AST_NULLS_DEFAULT ? sort_keys[i].descending : s->nulls == SHOAL_AST_NULLS_FIRST;
     }
-    int nout = nt + nextra;
+    int nout = nlead + nt + nextra;
+    /* EXISTS: the block's output is what the correlation needs (keys and residual columns) */
+    if (corr && corr->exists) nout = 0;
 
-    /* ---- the scan: referenced columns only, zone-map predicates from WHERE ---- */
-    shoal_plan *frag = NULL;
-    int *col_map = shoal_arena_alloc(a, sizeof(int) * (size_t)(ncols + 1));
-    if (table) {
-        int scan_count = 0;
-        for (int c = 0; c < ncols; c++) col_map[c] = b.column_used[c] ? scan_count++ : -1;
-        shoal_plan *scan = node(a, SHOAL_PLAN_SCAN, NULL, scan_count);
-        scan->table_id = table->id;
-        scan->table_version = table->version;
-        scan->replicated = shoal_table_effective_dist(table, table->row_count) == SHOAL_DIST_ALL;
-        scan->table_column_count = table->column_count;
-        scan->table_types = shoal_arena_alloc(a, sizeof(shoal_type) * (size_t)(ncols + 1));
-        scan->scan_count = scan_count;
-        scan->scan_columns = shoal_arena_alloc(a, sizeof(int32_t) * (size_t)(scan_count + 1));
-        for (int c = 0; c < ncols; c++) {
-            scan->table_types[c] = table->columns[c].type;
-            if (col_map[c] >= 0) {
-                scan->scan_columns[col_map[c]] = c;
-                scan->types[col_map[c]] = table->columns[c].type;
-                scan->names[col_map[c]] = (char *)table->columns[c].name;
+    /* ---- build the FROM items: scans of the columns used, with their filters ---- */
+    if (bl.nitems == 0) {
+        if (npending > 0 || grouped || nsub > 0)
+            return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "WHERE, GROUP BY and aggregates need a FROM clause");
+        res->nout = nout;
+        res->nt = nt;
+        res->names = names;
+        res->outputs = outputs;
+        res->types = shoal_arena_alloc(pc->a, sizeof(shoal_type) * (size_t)(nout + 1));
+        for (int i = 0; i < nout; i++) res->types[i] = outputs[i]->type;
+        res->nsort = norder;
+        res->sort_keys = sort_keys;
+        res->limit = limit;
+        res->offset = offset;
+        pc->depth--;
+        return true;
+    }
+    bool *consumed = shoal_arena_alloc(pc->a, sizeof(bool) * (size_t)(npending + 1));
+    memset(consumed, 0, sizeof(bool) * (size_t)(npending + 1));
+    for (int k = 0; k < npending; k++) {
+        for (int i = 0; i < bl.nitems; i++)
+            if (expr_in_fnode(pending[k], bl.items[i]) && bl.items[i]->nfilters < MAX_CONJUNCTS) {
+                bl.items[i]->filters[bl.items[i]->nfilters++] = pending[k];
+                consumed[k] = true;
+                break;
+            }
+    }
+    /* build each item (recursively for outer joins) */
+    for (int i = 0; i < bl.nitems; i++) {
+        fnode *root = bl.items[i];
+        /* post-order over the item's tree */
+        fnode *order[MAX_ITEMS * 2];
+        int no = 0;
+        fnode *stack[MAX_ITEMS * 2];
+        int sp = 0;
+        stack[sp++] = root;
+        while (sp > 0) {
+            fnode *f = stack[--sp];
+            order[no++] = f;
+            if (f->kind == FN_JOIN) {
+                stack[sp++] = f->left;
+                stack[sp++] = f->right;
             }
         }
-        if (where) {
-            scan->preds = shoal_arena_alloc(a, sizeof(shoal_scan_pred) * 64);
-            collect_zone_preds(where, a, scan->preds, &scan->pred_count, 64);
-            where = shoal_expr_remapped(a, where, col_map);
+        for (int oi = no - 1; oi >= 0; oi--) {
+            fnode *f = order[oi];
+            rel r = {0};
+            if (f->kind == FN_TABLE) {
+                const shoal_table_def *t = f->table;
+                int ncols = t->column_count, scan_count = 0;
+                int *col_map = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(ncols + 1));
+                for (int c = 0; c < ncols; c++) col_map[c] = pc->gid_used[f->gid_lo + c] ? scan_count++ : -1;
+                if (scan_count == 0) { /* COUNT(*): the narrowest column will do */
+                    col_map[0] = 0;
+                    scan_count = 1;
+                }
+                shoal_plan *scan = mk(pc, SHOAL_PLAN_SCAN, NULL, scan_count);
+                scan->table_id = t->id;
+                scan->table_version = t->version;
+                scan->table_column_count = ncols;
+                scan->table_types = shoal_arena_alloc(pc->a, sizeof(shoal_type) * (size_t)(ncols + 1));
+                scan->scan_count = scan_count;
+                scan->scan_columns = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(scan_count + 1));
+                r.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(scan_count + 1));
+                r.ncols = scan_count;
+                for (int c = 0; c < ncols; c++) {
+                    scan->table_types[c] = t->columns[c].type;
+                    if (col_map[c] >= 0) {
+                        scan->scan_columns[col_map[c]] = c;
+                        scan->types[col_map[c]] = t->columns[c].type;
+                        scan->names[col_map[c]] = (char *)t->columns[c].name;
+                        r.gids[col_map[c]] = f->gid_lo + c;
+                    }
+                }
+                shoal_diststyle ds = shoal_table_effective_dist(t, t->row_count);
+                r.dist = ds == SHOAL_DIST_ALL ? DIST_REPLICATED : ds == SHOAL_DIST_KEY && t->distkey >= 0 ? DIST_HASHED : DIST_PARTITIONED;
+                if (t->id == SHOAL_STL_LOAD_ERRORS_ID) r.dist = DIST_PARTITIONED;
+                if (r.dist == DIST_HASHED) {
+                    r.nhash = 1;
+                    r.hash_gids[0] = f->gid_lo + t->distkey;
+                }
+                r.rows = t->row_count > 0 ? (double)t->row_count : 1;
+                scan->est_rows = r.rows;
+                scan->label = t->name;
+                r.plan = scan;
+                /* zone-map predicates from the item's filters, over table column numbers */
+                if (f->nfilters > 0) {
+                    int *tmap = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(pc->ngid + 1));
+                    for (int g = 0; g < pc->ngid; g++) tmap[g] = 0;
+                    for (int c = 0; c < ncols; c++) tmap[f->gid_lo + c] = c;
+                    scan->preds = shoal_arena_alloc(pc->a, sizeof(shoal_scan_pred) * 64);
+                    for (int k = 0; k < f->nfilters; k++)
+                        collect_zone_preds(shoal_expr_remapped(pc->a, f->filters[k], tmap), scan->preds, &scan->pred_count, 64);
+                }
+            } else if (f->kind == FN_DERIVED) {
+                r = f->derived;
+            } else {
+                rel L = f->left->built, R = f->right->built;
+                uint8_t jt;
+                bool swap = false;
+                switch ((shoal_ast_join_kind)f->join_kind) {
+                case SHOAL_AST_JOIN_LEFT: jt = SHOAL_JOIN_LEFT; break;
+                case SHOAL_AST_JOIN_RIGHT: jt = SHOAL_JOIN_LEFT; swap = true; break;
+                case SHOAL_AST_JOIN_FULL: jt = SHOAL_JOIN_FULL; break;
+                default: jt = SHOAL_JOIN_INNER; break;
+                }
+                if (swap) {
+                    rel t = L;
+                    L = R;
+                    R = t;
+                }
+                join_spec j;
+                memset(&j, 0, sizeof j);
+                j.type = jt;
+                for (int k = 0; k < f->n_on; k++) {
+                    shoal_expr *e = f->on_conj[k];
+                    bool inL = expr_covered(e, &L), inR = expr_covered(e, &R);
+                    if (e->kind == SHOAL_EXPR_FUNC && e->func == SHOAL_FUNC_EQ && e->arg_count == 2 && j.nkeys < MAX_JOIN_KEYS &&
+                        !inL && !inR) {
+                        shoal_expr *x = e->args[0], *y = e->args[1];
+                        if (expr_covered(x, &L) && expr_covered(y, &R)) {
+                            j.probe_keys[j.nkeys] = x;
+                            j.build_keys[j.nkeys++] = y;
+                            continue;
+                        }
+                        if (expr_covered(y, &L) && expr_covered(x, &R)) {
+                            j.probe_keys[j.nkeys] = y;
+                            j.build_keys[j.nkeys++] = x;
+                            continue;
+                        }
+                    }
+                    /* a condition on the NULL-extended side alone filters that side first */
+                    if (inR && !inL && (jt == SHOAL_JOIN_LEFT || jt == SHOAL_JOIN_INNER)) {
+                        rel_filter(pc, &R, e);
+                        continue;
+                    }
+                    if (inL && !inR && jt == SHOAL_JOIN_INNER) {
+                        rel_filter(pc, &L, e);
+                        continue;
+                    }
+                    j.residual = and_of(pc, j.residual, e);
+                }
+                if (!join_rels(pc, &L, &R, &j, f->loc, &r)) return false;
+            }
+            for (int k = 0; k < f->nfilters; k++) rel_filter(pc, &r, f->filters[k]);
+            f->built = r;
         }
-        frag = scan;
-        if (where) {
-            frag = node(a, SHOAL_PLAN_FILTER, frag, frag->column_count);
-            memcpy(frag->types, frag->child->types, sizeof(shoal_type) * (size_t)frag->column_count);
-            memcpy(frag->names, frag->child->names, sizeof(char *) * (size_t)frag->column_count);
-            frag->predicate = where;
-        }
-    } else if (where || grouped) {
-        return plan_error(err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "WHERE, GROUP BY and aggregates need a FROM clause");
     }
 
-    shoal_plan *fin;
-    if (grouped) {
-        /* fragment: PROJECT keys + aggregate inputs, then PARTIAL aggregation */
-        int nk = b.key_count, na = b.agg_count, np = nk;
-        for (int j = 0; j < na; j++) np += b.agg_inputs[j] != NULL;
-        shoal_plan *proj = node(a, SHOAL_PLAN_PROJECT, frag, np);
-        proj->exprs = shoal_arena_alloc(a, sizeof(shoal_expr *) * (size_t)(np + 1));
-        shoal_agg_spec *aggs = shoal_arena_alloc(a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
-        int32_t *keys = shoal_arena_alloc(a, sizeof(int32_t) * (size_t)(nk + 1));
-        int c = 0;
-        for (int k = 0; k < nk; k++, c++) {
-            proj->exprs[c] = shoal_expr_remapped(a, b.keys[k], col_map);
-            keys[k] = k;
-        }
-        for (int j = 0; j < na; j++) {
-            aggs[j] = b.aggs[j];
-            if (b.agg_inputs[j]) {
-                proj->exprs[c] = shoal_expr_remapped(a, b.agg_inputs[j], col_map);
-                aggs[j].input = c++;
-            } else {
-                aggs[j].input = -1;
+    /* ---- join the items: greedy, largest first, then the smallest connected one ---- */
+    rel cur = {0};
+    int first = 0;
+    for (int i = 1; i < bl.nitems; i++)
+        if (bl.items[i]->built.rows > bl.items[first]->built.rows) first = i;
+    cur = bl.items[first]->built;
+    bl.items[first]->joined = true;
+    for (int step = 1; step < bl.nitems; step++) {
+        int best = -1;
+        bool best_connected = false;
+        for (int i = 0; i < bl.nitems; i++) {
+            if (bl.items[i]->joined) continue;
+            const rel *cand = &bl.items[i]->built;
+            bool connected = false;
+            for (int k = 0; k < npending && !connected; k++) {
+                const shoal_expr *e = pending[k];
+                if (consumed[k] || e->kind != SHOAL_EXPR_FUNC || e->func != SHOAL_FUNC_EQ || e->arg_count != 2) continue;
+                connected = (expr_covered(e->args[0], &cur) && expr_covered(e->args[1], cand)) ||
+                            (expr_covered(e->args[1], &cur) && expr_covered(e->args[0], cand));
+            }
+            if (best < 0 || (connected && !best_connected) ||
+                (connected == best_connected && cand->rows < bl.items[best]->built.rows)) {
+                best = i;
+                best_connected = connected;
             }
         }
-        for (int i = 0; i < np; i++) {
-            proj->types[i] = proj->exprs[i]->type;
-            proj->names[i] = "";
+        rel other = bl.items[best]->built;
+        bl.items[best]->joined = true;
+        join_spec j;
+        memset(&j, 0, sizeof j);
+        j.type = SHOAL_JOIN_INNER;
+        bool other_is_build = other.rows <= cur.rows;
+        for (int k = 0; k < npending && j.nkeys < MAX_JOIN_KEYS; k++) {
+            shoal_expr *e = pending[k];
+            if (consumed[k] || e->kind != SHOAL_EXPR_FUNC || e->func != SHOAL_FUNC_EQ || e->arg_count != 2) continue;
+            shoal_expr *x = e->args[0], *y = e->args[1];
+            shoal_expr *in_cur = NULL, *in_other = NULL;
+            if (expr_covered(x, &cur) && expr_covered(y, &other)) in_cur = x, in_other = y;
+            else if (expr_covered(y, &cur) && expr_covered(x, &other)) in_cur = y, in_other = x;
+            else continue;
+            j.probe_keys[j.nkeys] = other_is_build ? in_cur : in_other;
+            j.build_keys[j.nkeys++] = other_is_build ? in_other : in_cur;
+            consumed[k] = true;
         }
-        shoal_hash_agg *probe = shoal_hash_agg_create(SHOAL_AGG_PARTIAL, nk, keys, proj->types, na, aggs);
-        int npart = shoal_hash_agg_output_count(probe);
-        shoal_plan *partial = node(a, SHOAL_PLAN_AGGREGATE, proj, npart);
-        shoal_hash_agg_output_types(probe, partial->types);
-        shoal_hash_agg_free(probe);
-        for (int i = 0; i < npart; i++) partial->names[i] = "";
-        partial->agg_mode = SHOAL_AGG_PARTIAL;
-        partial->key_count = nk;
-        partial->key_columns = keys;
-        partial->agg_count = na;
-        partial->aggs = aggs;
-        frag = partial;
+        rel joined;
+        if (!join_rels(pc, other_is_build ? &cur : &other, other_is_build ? &other : &cur, &j, bl.items[best]->loc, &joined))
+            return false;
+        cur = joined;
+        for (int k = 0; k < npending; k++) /* conditions that now have all their columns */
+            if (!consumed[k] && expr_covered(pending[k], &cur)) {
+                rel_filter(pc, &cur, pending[k]);
+                consumed[k] = true;
+            }
+    }
 
-        shoal_plan *recv = node(a, SHOAL_PLAN_RECEIVE, NULL, npart);
-        memcpy(recv->types, partial->types, sizeof(shoal_type) * (size_t)npart);
-        for (int i = 0; i < npart; i++) recv->names[i] = "";
-        shoal_agg_spec *final_aggs = shoal_arena_alloc(a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
-        memcpy(final_aggs, aggs, sizeof(shoal_agg_spec) * (size_t)na);
-        probe = shoal_hash_agg_create(SHOAL_AGG_FINAL, nk, keys, recv->types, na, final_aggs);
-        shoal_plan *final_agg = node(a, SHOAL_PLAN_AGGREGATE, recv, nk + na);
-        shoal_hash_agg_output_types(probe, final_agg->types);
-        shoal_hash_agg_free(probe);
-        for (int i = 0; i < nk + na; i++) final_agg->names[i] = "";
-        final_agg->agg_mode = SHOAL_AGG_FINAL;
-        final_agg->key_count = nk;
-        final_agg->key_columns = keys;
-        final_agg->agg_count = na;
-        final_agg->aggs = final_aggs;
-        fin = final_agg;
-        if (having) {
-            shoal_plan *f = node(a, SHOAL_PLAN_FILTER, fin, fin->column_count);
-            memcpy(f->types, fin->types, sizeof(shoal_type) * (size_t)fin->column_count);
-            memcpy(f->names, fin->names, sizeof(char *) * (size_t)fin->column_count);
-            f->predicate = having;
+    /* ---- semi/anti joins and decorrelated scalar subqueries ---- */
+    for (int s = 0; s < nsub; s++) {
+        subjoin *sj = &subjoins[s];
+        for (int k = 0; k < sj->j.nkeys; k++)
+            if (!expr_covered(sj->j.probe_keys[k], &cur))
+                return plan_error(pc->err, sj->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                  "subqueries correlated with a query more than one level out are not supported yet");
+        rel joined;
+        if (!join_rels(pc, &cur, &sj->r, &sj->j, sj->loc, &joined)) return false;
+        cur = joined;
+        for (int k = 0; k < npending; k++)
+            if (!consumed[k] && expr_covered(pending[k], &cur)) {
+                rel_filter(pc, &cur, pending[k]);
+                consumed[k] = true;
+            }
+    }
+    for (int k = 0; k < npending; k++)
+        if (!consumed[k]) {
+            if (!expr_covered(pending[k], &cur))
+                return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                  "a condition references columns this query cannot reach");
+            rel_filter(pc, &cur, pending[k]);
+        }
+
+    /* ---- EXISTS blocks: output the columns the correlation needs ---- */
+    if (corr && corr->exists) {
+        shoal_expr *need[MAX_JOIN_KEYS * 8];
+        int nneed = 0;
+        for (int k = 0; k < corr->nkeys; k++) need[nneed++] = corr->inner_keys[k];
+        /* the residual's inner columns */
+        for (int k = 0; k < corr->nresid; k++) {
+            shoal_expr *st[256];
+            int sp2 = 0;
+            st[sp2++] = corr->resid[k];
+            while (sp2 > 0 && nneed < (int)(sizeof need / sizeof need[0])) {
+                shoal_expr *e = st[--sp2];
+                if (e->kind == SHOAL_EXPR_COLUMN && e->column >= gid_lo && rel_pos(&cur, e->column) >= 0) need[nneed++] = e;
+                for (int a2 = 0; a2 < e->arg_count && sp2 < 256; a2++) st[sp2++] = e->args[a2];
+            }
+        }
+        int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(nneed + 1));
+        for (int k = 0; k < nneed; k++) {
+            gids[k] = need[k]->kind == SHOAL_EXPR_COLUMN ? need[k]->column : new_gid(pc, need[k]->type);
+            if (gids[k] < 0) return plan_error(pc->err, sel->node.loc, "54001", "too many columns");
+            if (need[k]->kind != SHOAL_EXPR_COLUMN) { /* inner key expressions become columns */
+                corr->inner_keys[k] = shoal_expr_column(pc->a, gids[k], need[k]->type);
+            }
+        }
+        if (nneed == 0) { /* uncorrelated EXISTS: any one column says whether a row exists */
+            need[0] = shoal_expr_column(pc->a, cur.gids[0], pc->gid_type[cur.gids[0]]);
+            gids[0] = cur.gids[0];
+            nneed = 1;
+        }
+        rel_project(pc, &cur, nneed, need, gids);
+        res->r = cur;
+        pc->depth--;
+        return true;
+    }
+
+    /* ---- aggregation ---- */
+    if (grouped) {
+        int nk = b.key_count, na = b.agg_count;
+        bool any_distinct = false;
+        for (int j = 0; j < na; j++) any_distinct |= b.agg_distinct[j];
+        if (any_distinct) {
+            /* agg(DISTINCT x): group by (keys, x) first, then aggregate x per keys */
+            for (int j = 0; j < na; j++)
+                if (!b.agg_distinct[j] || !shoal_bound_expr_equal(b.agg_inputs[j], b.agg_inputs[0]))
+                    return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                      "DISTINCT aggregates next to other aggregates (or over different inputs) are not supported yet");
+            shoal_expr *dkeys[SHOAL_MAX_GROUP_KEYS + 1];
+            for (int k = 0; k < nk; k++) dkeys[k] = b.keys[k];
+            dkeys[nk] = b.agg_inputs[0];
+            if (!agg_distributed(pc, &cur, nk + 1, dkeys, 0, NULL, NULL)) return false;
+            for (int k = 0; k < nk; k++) b.keys[k] = shoal_expr_column(pc->a, cur.gids[k], pc->gid_type[cur.gids[k]]);
+            for (int j = 0; j < na; j++) {
+                b.agg_inputs[j] = shoal_expr_column(pc->a, cur.gids[nk], pc->gid_type[cur.gids[nk]]);
+                b.agg_distinct[j] = false;
+            }
+        }
+        if (top) {
+            /* partial on every rank; the leader finishes (few groups come back per rank) */
+            shoal_agg_spec *aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
+            int32_t *keycols = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(nk + 1));
+            shoal_plan *proj = agg_input(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs, aggs, keycols);
+            shoal_plan *partial = agg_node(pc, proj, SHOAL_AGG_PARTIAL, nk, keycols, na, aggs);
+            partial->est_rows = group_estimate(pc, &cur, nk, b.keys);
+            cur.plan = partial;
+            cur.ncols = partial->column_count;
+            res->top_grouped = true;
+            res->nk = nk;
+            res->na = na;
+            res->keycols = keycols;
+            res->aggs = aggs;
+        } else {
+            if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs)) return false;
+            /* HAVING and the outputs over [keys, aggregates] (positional) */
+            rel pos = cur;
+            if (having) {
+                shoal_plan *f = mk(pc, SHOAL_PLAN_FILTER, cur.plan, cur.plan->column_count);
+                copy_schema(f, cur.plan);
+                f->predicate = having;
+                cur.plan = f;
+                cur.rows *= 0.5;
+            }
+            shoal_plan *p = mk(pc, SHOAL_PLAN_PROJECT, cur.plan, nout);
+            p->exprs = outputs;
+            int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(nout + 1));
+            bool keeps_hash = cur.dist == DIST_HASHED;
+            int new_hash[MAX_HASH];
+            for (int i = 0; i < nout; i++) {
+                p->types[i] = outputs[i]->type;
+                p->names[i] = "";
+                if (outputs[i]->kind == SHOAL_EXPR_COLUMN) gids[i] = pos.gids[outputs[i]->column];
+                else if ((gids[i] = new_gid(pc, outputs[i]->type)) < 0) return plan_error(pc->err, sel->node.loc, "54001", "too many columns");
+            }
+            for (int h = 0; h < cur.nhash && keeps_hash; h++) {
+                bool found = false;
+                for (int i = 0; i < nout && !found; i++)
+                    if (gids[i] == cur.hash_gids[h]) found = true, new_hash[h] = gids[i];
+                keeps_hash = found;
+            }
+            cur.plan = p;
+            cur.ncols = nout;
+            cur.gids = gids;
+            if (cur.dist == DIST_HASHED) {
+                if (keeps_hash) memcpy(cur.hash_gids, new_hash, sizeof(int) * (size_t)cur.nhash);
+                else cur.dist = DIST_PARTITIONED;
+            }
+        }
+    } else if (!top) {
+        int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(nout + 1));
+        for (int i = 0; i < nout; i++) {
+            if (outputs[i]->kind == SHOAL_EXPR_COLUMN) gids[i] = outputs[i]->column;
+            else if ((gids[i] = new_gid(pc, outputs[i]->type)) < 0) return plan_error(pc->err, sel->node.loc, "54001", "too many columns");
+        }
+        /* the same gid twice in a select list must stay two columns of one value: fine */
+        rel_project(pc, &cur, nout, outputs, gids);
+    }
+    res->r = cur;
+    res->nout = nout;
+    res->nt = nt;
+    res->names = names;
+    res->having = having;
+    res->outputs = outputs;
+    res->types = shoal_arena_alloc(pc->a, sizeof(shoal_type) * (size_t)(nout + 1));
+    res->nsort = norder;
+    res->sort_keys = sort_keys;
+    res->limit = limit;
+    res->offset = offset;
+    for (int i = 0; i < nout; i++) res->types[i] = outputs[i]->type;
+    pc->depth--;
+    return true;
+}
+
+/* A query nested in another (derived table, CTE, subquery): a relation on the ranks. */
+static bool plan_query_rel(pctx *pc, const shoal_ast_query *q, const shoal_bind_scope *parent, const cte_scope *ctes,
+                           corr_info *corr, rel *out, const char ***names)
+{
+    block_result res;
+    if (!plan_block(pc, q, parent, ctes, false, corr, &res)) return false;
+    if (res.r.plan == NULL)
+        return plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "a subquery without FROM is not supported yet");
+    *out = res.r;
+    if (names) {
+        *names = shoal_arena_alloc(pc->a, sizeof(char *) * (size_t)(out->ncols + 1));
+        for (int i = 0; i < out->ncols; i++) (*names)[i] = i < res.nout && res.names ? res.names[i] : "";
+    }
+    return true;
+}
+
+/* The outermost query: its steps, the final gather, the leader's plan. */
+static bool plan_top(pctx *pc, const shoal_ast_query *q, const cte_scope *ctes, shoal_select_plan *out)
+{
+    memset(out, 0, sizeof *out);
+    block_result res;
+    if (!plan_block(pc, q, NULL, ctes, true, NULL, &res)) return false;
+    shoal_arena *a = pc->a;
+    int nout = res.nout, nt = res.nt;
+    shoal_plan *fin;
+    if (res.r.plan == NULL) {
+        /* SELECT without FROM: the leader evaluates the list over one empty row */
+        fin = mk(pc, SHOAL_PLAN_PROJECT, mk(pc, SHOAL_PLAN_RECEIVE, NULL, 0), nout);
+        fin->exprs = res.outputs;
+    } else if (res.top_grouped) {
+        shoal_plan *partial = res.r.plan;
+        int npart = partial->column_count;
+        shoal_plan *recv = mk(pc, SHOAL_PLAN_RECEIVE, NULL, npart);
+        copy_schema(recv, partial);
+        shoal_agg_spec *final_aggs = shoal_arena_alloc(a, sizeof(shoal_agg_spec) * (size_t)(res.na + 1));
+        if (res.na > 0) memcpy(final_aggs, res.aggs, sizeof(shoal_agg_spec) * (size_t)res.na);
+        fin = agg_node(pc, recv, SHOAL_AGG_FINAL, res.nk, res.keycols, res.na, final_aggs);
+        if (res.having) {
+            shoal_plan *f = mk(pc, SHOAL_PLAN_FILTER, fin, fin->column_count);
+            copy_schema(f, fin);
+            f->predicate = res.having;
             fin = f;
         }
-        shoal_plan *p = node(a, SHOAL_PLAN_PROJECT, fin, nout);
-        p->exprs = outputs;
+        shoal_plan *p = mk(pc, SHOAL_PLAN_PROJECT, fin, nout);
+        p->exprs = res.outputs;
         fin = p;
     } else {
-        if (table) for (int i = 0; i < nout; i++) outputs[i] = shoal_expr_remapped(a, outputs[i], col_map);
-        if (frag) {
-            shoal_plan *p = node(a, SHOAL_PLAN_PROJECT, frag, nout);
-            p->exprs = outputs;
-            for (int i = 0; i < nout; i++) { p->types[i] = outputs[i]->type; p->names[i] = ""; }
-            frag = p;
-            if (nsort > 0 && limit >= 0) { /* local top-N: no rank sends more than limit+offset rows */
-                shoal_plan *s = node(a, SHOAL_PLAN_SORT, frag, nout);
-                memcpy(s->types, frag->types, sizeof(shoal_type) * (size_t)nout);
-                memcpy(s->names, frag->names, sizeof(char *) * (size_t)nout);
-                s->sort_key_count = nsort;
-                s->sort_keys = sort_keys;
-                s->limit = limit + offset;
-                frag = s;
-            }
-            fin = node(a, SHOAL_PLAN_RECEIVE, NULL, nout);
-        } else {
-            /* SELECT without FROM: the leader evaluates the list over one empty row */
-            fin = node(a, SHOAL_PLAN_PROJECT, node(a, SHOAL_PLAN_RECEIVE, NULL, 0), nout);
-            fin->exprs = outputs;
+        shoal_plan *frag = res.r.plan;
+        rel r = res.r;
+        /* map the outputs (gid space) onto the fragment */
+        shoal_plan *p = mk(pc, SHOAL_PLAN_PROJECT, frag, nout);
+        p->exprs = shoal_arena_alloc(a, sizeof(shoal_expr *) * (size_t)(nout + 1));
+        for (int i = 0; i < nout; i++) {
+            p->exprs[i] = to_rel(pc, res.outputs[i], &r);
+            p->types[i] = res.outputs[i]->type;
+            p->names[i] = "";
         }
+        frag = p;
+        if (res.nsort > 0 && res.limit >= 0) { /* local top-N: no rank sends more than limit+offset rows */
+            shoal_plan *s = mk(pc, SHOAL_PLAN_SORT, frag, nout);
+            copy_schema(s, frag);
+            s->sort_key_count = res.nsort;
+            s->sort_keys = res.sort_keys;
+            s->limit = res.limit + res.offset;
+            frag = s;
+        }
+        res.r.plan = frag;
+        fin = mk(pc, SHOAL_PLAN_RECEIVE, NULL, nout);
+    }
+    if (res.r.plan) {
+        if (pc->nsteps >= SHOAL_MAX_QUERY_STEPS) return plan_error(pc->err, q->node.loc, "54001", "the query needs too many steps");
+        shoal_query_step *st = &pc->steps[pc->nsteps++];
+        memset(st, 0, sizeof *st);
+        st->fragment = res.r.plan;
+        st->output = SHOAL_STEP_GATHER;
+        st->temp_id = -1;
+        st->rank0_only = res.r.dist == DIST_REPLICATED;
+        st->label = "DS_RETURN";
     }
     for (int i = 0; i < nout; i++) {
-        fin->types[i] = outputs[i]->type;
-        fin->names[i] = i < nt ? (char *)targets[i].name : "";
+        fin->types[i] = res.types[i];
+        fin->names[i] = i < nt ? (char *)res.names[i] : "";
     }
-    if (nsort > 0 || limit >= 0 || offset > 0) {
-        shoal_plan *s = node(a, nsort > 0 ? SHOAL_PLAN_SORT : SHOAL_PLAN_LIMIT, fin, nout);
-        memcpy(s->types, fin->types, sizeof(shoal_type) * (size_t)nout);
-        memcpy(s->names, fin->names, sizeof(char *) * (size_t)nout);
-        s->sort_key_count = nsort;
-        s->sort_keys = sort_keys;
-        s->limit = limit;
-        s->offset = offset;
+    if (res.nsort > 0 || res.limit >= 0 || res.offset > 0) {
+        shoal_plan *s = mk(pc, res.nsort > 0 ? SHOAL_PLAN_SORT : SHOAL_PLAN_LIMIT, fin, nout);
+        copy_schema(s, fin);
+        s->sort_key_count = res.nsort;
+        s->sort_keys = res.sort_keys;
+        s->limit = res.limit;
+        s->offset = res.offset;
         fin = s;
     }
-    if (nextra > 0) { /* drop the columns that only ORDER BY needed */
-        shoal_plan *p = node(a, SHOAL_PLAN_PROJECT, fin, nt);
+    if (nout > nt) { /* drop the columns that only ORDER BY needed */
+        shoal_plan *p = mk(pc, SHOAL_PLAN_PROJECT, fin, nt);
         p->exprs = shoal_arena_alloc(a, sizeof(shoal_expr *) * (size_t)(nt + 1));
         for (int i = 0; i < nt; i++) {
             p->exprs[i] = shoal_expr_column(a, i, fin->types[i]);
@@ -416,7 +1826,43 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
         }
         fin = p;
     }
-    out->fragment = frag;
     out->final_plan = fin;
+    out->steps = pc->steps;
+    out->step_count = pc->nsteps;
     return true;
+}
+
+bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const char *sql, shoal_arena *arena,
+                       const shoal_planner_hooks *hooks, shoal_select_plan *out, shoal_error *err)
+{
+    pctx pc;
+    memset(&pc, 0, sizeof pc);
+    pc.cat = cat;
+    pc.sql = sql;
+    pc.a = arena;
+    pc.err = err;
+    pc.hooks = hooks;
+    pc.nranks = hooks && hooks->rank_count > 0 ? hooks->rank_count : 1;
+    pc.gid_type = shoal_arena_alloc(arena, sizeof(shoal_type) * MAX_GIDS);
+    pc.gid_used = shoal_arena_alloc(arena, sizeof(bool) * MAX_GIDS);
+    memset(pc.gid_used, 0, sizeof(bool) * MAX_GIDS);
+    pc.gid_table = shoal_arena_alloc(arena, sizeof(shoal_table_def *) * MAX_GIDS);
+    pc.steps = shoal_arena_alloc(arena, sizeof(shoal_query_step) * SHOAL_MAX_QUERY_STEPS);
+    return plan_top(&pc, q, NULL, out);
+}
+
+void shoal_select_plan_explain(const shoal_select_plan *plan, int rank_count, char *buf, size_t size)
+{
+    shoal_plan_explain(plan->final_plan, 0, buf, size);
+    for (int s = plan->step_count - 1; s >= 0; s--) {
+        const shoal_query_step *st = &plan->steps[s];
+        size_t used = strlen(buf);
+        if (used + 1 >= size) return;
+        const char *what = st->output == SHOAL_STEP_GATHER      ? "Gather to the leader"
+                           : st->output == SHOAL_STEP_BROADCAST ? "Broadcast to every rank"
+                                                                : "Redistribute by hash";
+        snprintf(buf + used, size - used, "  ->  XN Network %s (%s) step=%d%s, %d rank%s\n", what, st->label ? st->label : "",
+                 s, st->rank0_only ? " from rank 0 (replicated input)" : "", rank_count, rank_count == 1 ? "" : "s");
+        shoal_plan_explain(st->fragment, 2, buf, size);
+    }
 }

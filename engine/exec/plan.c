@@ -17,6 +17,7 @@ shoal_plan *shoal_plan_new(shoal_arena *a, shoal_plan_kind kind, shoal_plan *chi
     memset(p->names, 0, sizeof(char *) * (size_t)(column_count + 1));
     p->limit = -1;
     p->temp_id = -1;
+    p->est_rows = -1;
     return p;
 }
 
@@ -286,7 +287,14 @@ void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size)
     default:
         break;
     }
-    snprintf(buf + used, size - used, "%*s%s%s%s\n", depth * 2, "", depth ? "->  " : "", shoal_plan_kind_name(p->kind), detail);
+    char extra[96] = "";
+    if (p->label || p->est_rows >= 0)
+        snprintf(extra, sizeof extra, "%s%s%s", p->label ? " " : "", p->label ? p->label : "", "");
+    if (p->est_rows >= 0) {
+        size_t n = strlen(extra);
+        snprintf(extra + n, sizeof extra - n, " (rows=%.0f)", p->est_rows);
+    }
+    snprintf(buf + used, size - used, "%*s%s%s%s%s%s\n", depth * 2, "", depth ? "->  " : "", "XN ", shoal_plan_kind_name(p->kind), extra, detail);
     if (p->child) shoal_plan_explain(p->child, depth + 1, buf, size);
     if (p->child2) shoal_plan_explain(p->child2, depth + 1, buf, size);
 }

@@ -101,6 +101,10 @@ struct shoal_plan {
     int32_t *probe_keys;     /* columns of child */
     int32_t *build_keys;     /* columns of child2, same types as the probe keys */
     shoal_expr *residual;    /* NULL: none */
+
+    /* for EXPLAIN only (not sent to the ranks) */
+    const char *label;       /* e.g. the join's data movement, "DS_BCAST_INNER" */
+    double est_rows;         /* the planner's estimate (< 0: none) */
 };
 
 /* A node with `column_count` output columns (types/names to fill). */
