@@ -25,10 +25,18 @@ bool shoal_sql_session_open(shoal_sql_session *s, shoal_rt *rt, const char *data
         shoal_error_set(err, -1, "58030", "%s", msg);
         return false;
     }
+    if (!shoal_views_open(&s->views, dir, err)) {
+        shoal_catalog_close(&s->catalog);
+        return false;
+    }
     return true;
 }
 
-void shoal_sql_session_close(shoal_sql_session *s) { shoal_catalog_close(&s->catalog); }
+void shoal_sql_session_close(shoal_sql_session *s)
+{
+    shoal_catalog_close(&s->catalog);
+    shoal_views_free(&s->views);
+}
 
 static bool save_catalog(shoal_sql_session *s, shoal_error *err)
 {
@@ -180,11 +188,73 @@ static bool exec_create_table(shoal_sql_session *s, const shoal_ast_create_table
     return true;
 }
 
+static bool exec_drop_view(shoal_sql_session *s, const shoal_ast_drop *n, const shoal_result_sink *sink, shoal_error *err)
+{
+    for (int i = 0; i < n->names.count; i++) {
+        const shoal_ast_qualified_name *q = (const shoal_ast_qualified_name *)shoal_ast_list_at(&n->names, i);
+        const char *schema = q->schema ? q->schema : "public";
+        const shoal_view *v = shoal_views_find(&s->views, schema, q->name);
+        if (v == NULL) {
+            if (n->if_exists) { notice(sink, "view \"%s\" does not exist, skipping", q->name); continue; }
+            return loc_error(err, q->node.loc, SHOAL_SQLSTATE_UNDEFINED_TABLE, "view \"%s\" does not exist", q->name);
+        }
+        shoal_view saved = *v; /* keep a copy to put back if the file cannot be written */
+        char *sql = strdup(v->query_sql);
+        char **cols = calloc((size_t)v->column_count + 1, sizeof(char *));
+        for (int c = 0; c < v->column_count; c++) cols[c] = strdup(v->columns[c]);
+        shoal_views_remove(&s->views, schema, q->name);
+        bool ok = shoal_views_save(&s->views, err);
+        if (!ok) shoal_views_put(&s->views, saved.schema, saved.name, sql, saved.column_count, (const char *const *)cols);
+        for (int c = 0; c < saved.column_count; c++) free(cols[c]);
+        free(cols);
+        free(sql);
+        if (!ok) return false;
+    }
+    status(sink, "DROP VIEW");
+    return true;
+}
+
+static bool plan_select(shoal_sql_session *s, const shoal_ast_query *q, const char *sql, shoal_arena *a,
+                        shoal_select_plan *plan, shoal_error *err);
+
+static bool exec_create_view(shoal_sql_session *s, const shoal_ast_create_view *n, const char *sql, shoal_arena *a,
+                             const shoal_result_sink *sink, shoal_error *err)
+{
+    const char *schema = n->name->schema ? n->name->schema : "public";
+    if (!shoal_catalog_has_schema(&s->catalog, schema))
+        return loc_error(err, n->name->node.loc, SHOAL_SQLSTATE_INVALID_SCHEMA, "schema \"%s\" does not exist", schema);
+    if (shoal_catalog_find_table(&s->catalog, schema, n->name->name))
+        return loc_error(err, n->name->node.loc, SHOAL_SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", n->name->name);
+    if (shoal_views_find(&s->views, schema, n->name->name) && !n->or_replace)
+        return loc_error(err, n->name->node.loc, SHOAL_SQLSTATE_DUPLICATE_TABLE, "relation \"%s\" already exists", n->name->name);
+    /* planned once now, so a view that cannot run is refused when it is made */
+    shoal_select_plan plan;
+    if (!plan_select(s, n->query, sql, a, &plan, err)) return false;
+    if (n->columns.count > plan.final_plan->column_count)
+        return loc_error(err, n->node.loc, "42601", "CREATE VIEW specifies more column names than columns%s", "");
+    const char **cols = shoal_arena_alloc(a, sizeof(char *) * (size_t)(n->columns.count + 1));
+    for (int i = 0; i < n->columns.count; i++) cols[i] = ((const shoal_ast_identifier *)shoal_ast_list_at(&n->columns, i))->name;
+    /* the replaced definition, to put back if the file cannot be written */
+    const shoal_view *old = shoal_views_find(&s->views, schema, n->name->name);
+    char *old_sql = old ? shoal_arena_strdup(a, old->query_sql) : NULL;
+    int old_ncols = old ? old->column_count : 0;
+    const char **old_cols = shoal_arena_alloc(a, sizeof(char *) * (size_t)(old_ncols + 1));
+    for (int i = 0; i < old_ncols; i++) old_cols[i] = shoal_arena_strdup(a, old->columns[i]);
+    shoal_views_put(&s->views, schema, n->name->name, shoal_ast_to_sql(n->query, a), n->columns.count, cols);
+    if (!shoal_views_save(&s->views, err)) {
+        shoal_views_remove(&s->views, schema, n->name->name);
+        if (old_sql) shoal_views_put(&s->views, schema, n->name->name, old_sql, old_ncols, old_cols);
+        return false;
+    }
+    status(sink, "CREATE VIEW");
+    return true;
+}
+
 static bool exec_drop(shoal_sql_session *s, const shoal_ast_drop *n, const shoal_result_sink *sink, shoal_error *err)
 {
+    if (n->object == SHOAL_AST_OBJECT_VIEW) return exec_drop_view(s, n, sink, err);
     if (n->object != SHOAL_AST_OBJECT_TABLE)
-        return loc_error(err, n->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "DROP %s is not supported yet",
-                         n->object == SHOAL_AST_OBJECT_VIEW ? "VIEW" : "SCHEMA");
+        return loc_error(err, n->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "DROP %s is not supported yet", "SCHEMA");
     for (int i = 0; i < n->names.count; i++) {
         const shoal_ast_qualified_name *q = (const shoal_ast_qualified_name *)shoal_ast_list_at(&n->names, i);
         const char *schema = q->schema ? q->schema : "public";
@@ -337,7 +407,7 @@ static bool plan_select(shoal_sql_session *s, const shoal_ast_query *q, const ch
     void **args = shoal_arena_alloc(a, 2 * sizeof(void *));
     args[0] = s;
     args[1] = a;
-    shoal_planner_hooks hooks = {run_scalar_subquery, args, shoal_rt_size(s->rt)};
+    shoal_planner_hooks hooks = {run_scalar_subquery, args, shoal_rt_size(s->rt), &s->views};
     return shoal_plan_select(&s->catalog, q, sql, a, &hooks, plan, err);
 }
 
@@ -598,6 +668,7 @@ bool shoal_sql_execute(shoal_sql_session *s, const char *sql, size_t len, const 
         case SHOAL_AST_CREATE_SCHEMA: ok = exec_create_schema(s, (const shoal_ast_create_schema *)body, sink, err); break;
         case SHOAL_AST_CREATE_TABLE: ok = exec_create_table(s, (const shoal_ast_create_table *)body, sql, &arena, sink, err); break;
         case SHOAL_AST_DROP: ok = exec_drop(s, (const shoal_ast_drop *)body, sink, err); break;
+        case SHOAL_AST_CREATE_VIEW: ok = exec_create_view(s, (const shoal_ast_create_view *)body, sql, &arena, sink, err); break;
         case SHOAL_AST_QUERY: ok = exec_select(s, (const shoal_ast_query *)body, sql, &arena, sink, err); break;
         case SHOAL_AST_EXPLAIN: ok = exec_explain(s, (const shoal_ast_explain *)body, sql, &arena, sink, err); break;
         case SHOAL_AST_COPY: ok = exec_copy(s, (const shoal_ast_copy *)body, &arena, sink, err); break;

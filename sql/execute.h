@@ -7,6 +7,7 @@
 #define SHOAL_SQL_EXECUTE_H
 
 #include "engine/catalog/catalog.h"
+#include "sql/views.h"
 #include "engine/core/vector.h"
 #include "runtime/error.h"
 #include "runtime/runtime.h"
@@ -24,6 +25,7 @@ typedef struct shoal_result_sink {
 typedef struct shoal_sql_session {
     shoal_rt *rt;
     shoal_catalog catalog;
+    shoal_view_set views;
     char data_dir[4096];
 } shoal_sql_session;
 

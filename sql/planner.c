@@ -11,6 +11,7 @@
 #include "sql/planner.h"
 #include "sql/binder.h"
 #include "engine/load/load_errors_log.h"
+#include "sql/parser.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@
 #define MAX_HASH 8
 
 enum { DIST_PARTITIONED = 1, DIST_HASHED, DIST_REPLICATED };
+
+static const shoal_location NO_LOCATION;
 
 typedef struct rel {
     shoal_plan *plan;
@@ -298,7 +301,7 @@ static int rel_add_expr(pctx *pc, rel *r, shoal_expr *e)
 /* Turns r into a step whose output every rank keeps; r becomes a RECEIVE of it. */
 static bool materialize(pctx *pc, rel *r, uint8_t output, int nkeys, const int *key_gids, const char *label)
 {
-    if (pc->nsteps >= SHOAL_MAX_QUERY_STEPS - 1) return pfail(pc, (shoal_location){0, 0}, "54001", "the query needs more than %d steps", SHOAL_MAX_QUERY_STEPS);
+    if (pc->nsteps >= SHOAL_MAX_QUERY_STEPS - 1) return pfail(pc, NO_LOCATION, "54001", "the query needs more than %d steps", SHOAL_MAX_QUERY_STEPS);
     int id = pc->nsteps++;
     shoal_query_step *st = &pc->steps[id];
     memset(st, 0, sizeof *st);
@@ -645,6 +648,25 @@ static bool from_item(block *bl, const shoal_ast_node *n, fnode **out)
                                 tr->column_aliases.count ? &tr->column_aliases : &cte->columns, outer ? outer->next : NULL,
                                 n->loc, out);
         }
+        const shoal_view *view = pc->hooks && pc->hooks->views
+                                     ? shoal_views_find(pc->hooks->views, tr->name->schema ? tr->name->schema : "public", tr->name->name)
+                                     : NULL;
+        if (view) {
+            shoal_ast_statement **stmts = NULL;
+            int count = 0;
+            shoal_error perr;
+            if (!shoal_parse(view->query_sql, strlen(view->query_sql), pc->a, &stmts, &count, &perr) || count != 1 ||
+                !shoal_is_a(stmts[0]->body, query))
+                return pfail(pc, n->loc, "XX000", "the definition of view \"%s\" does not parse", view->name);
+            shoal_ast_list cols = {0, 0, NULL};
+            for (int i = 0; i < view->column_count; i++)
+                shoal_ast_list_append(pc->a, &cols, shoal_ast_make_identifier(pc->a, view->columns[i], n->loc));
+            if (++pc->depth > 32) return pfail(pc, n->loc, "54001", "views are nested too deeply");
+            bool ok = derived_item(bl, (const shoal_ast_query *)stmts[0]->body, tr->alias ? tr->alias : view->name,
+                                   tr->column_aliases.count ? &tr->column_aliases : &cols, NULL, n->loc, out);
+            pc->depth--;
+            return ok;
+        }
         const shoal_table_def *t = shoal_resolve_table(pc->cat, tr->name, pc->err);
         if (t == NULL) return false;
         fnode *f = shoal_arena_alloc(pc->a, sizeof *f);
@@ -951,7 +973,7 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
         t.ncols = partial->column_count;
         t.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(t.ncols + 1));
         for (int i = 0; i < t.ncols; i++)
-            if ((t.gids[i] = new_gid(pc, partial->types[i])) < 0) return pfail(pc, (shoal_location){0, 0}, "54001", "too many columns");
+            if ((t.gids[i] = new_gid(pc, partial->types[i])) < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
         t.dist = r->dist;
         t.rows = groups * (pc->nranks < 8 ? pc->nranks : 8);
         if (nk > 0) {
@@ -972,7 +994,7 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
     r->ncols = top->column_count;
     r->gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(r->ncols + 1));
     for (int i = 0; i < r->ncols; i++)
-        if ((r->gids[i] = new_gid(pc, top->types[i])) < 0) return pfail(pc, (shoal_location){0, 0}, "54001", "too many columns");
+        if ((r->gids[i] = new_gid(pc, top->types[i])) < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
     r->dist = dist == DIST_HASHED && nhash == 0 ? DIST_PARTITIONED : dist;
     r->nhash = nhash;
     for (int h = 0; h < nhash; h++) r->hash_gids[h] = r->gids[hash_key_index[h]];

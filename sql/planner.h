@@ -22,6 +22,7 @@
 #include "engine/exec/query_dispatch.h"
 #include "runtime/error.h"
 #include "sql/ast.h"
+#include "sql/views.h"
 
 typedef struct shoal_select_plan {
     int step_count;            /* 0: nothing runs on the ranks (SELECT without FROM) */
@@ -36,6 +37,7 @@ typedef struct shoal_planner_hooks {
     bool (*run_scalar)(void *arg, const shoal_select_plan *plan, shoal_value *value, shoal_error *err);
     void *arg;
     int rank_count;
+    const shoal_view_set *views; /* NULL: none */
 } shoal_planner_hooks;
 
 bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const char *sql, shoal_arena *arena,
