@@ -3,6 +3,7 @@
  * next() call, then emit batches. */
 #include "engine/exec/operator.h"
 #include "engine/exec/batch_wire.h"
+#include "engine/exec/hash_join.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 
@@ -27,6 +28,8 @@ struct shoal_operator {
     int64_t rows_skipped, rows_emitted; /* LIMIT/OFFSET */
     int received_index;
     shoal_reader reader;
+    shoal_operator *child2; /* HASH_JOIN: the build side, closed once the table is built */
+    shoal_hash_join *join;
 };
 
 bool shoal_eval_fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, ...)
@@ -85,10 +88,14 @@ shoal_operator *shoal_operator_open(const shoal_plan *p, shoal_exec_context *ctx
     case SHOAL_PLAN_LIMIT:
     case SHOAL_PLAN_RECEIVE:
         break;
-    case SHOAL_PLAN_HASH_JOIN: /* the join operator lands next (hash_join.c) */
-        shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "hash join is not implemented yet");
-        shoal_operator_close(op);
-        return NULL;
+    case SHOAL_PLAN_HASH_JOIN:
+        if (p->child2 == NULL || (op->child2 = shoal_operator_open(p->child2, ctx, err)) == NULL ||
+            (op->join = shoal_hash_join_create(p, err)) == NULL) {
+            if (!err->failed) shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "hash join without a build side");
+            shoal_operator_close(op);
+            return NULL;
+        }
+        break;
     }
     return op;
 }
@@ -176,6 +183,25 @@ static shoal_batch *next_projected(shoal_operator *op, shoal_eval_error *err)
     return out;
 }
 
+/* HASH_JOIN: the whole build side into the join's table on the first call, then the probe
+ * side streams through it (hash_join.c). */
+static shoal_batch *pull_operator(void *op, shoal_eval_error *err) { return shoal_operator_next(op, err); }
+
+static shoal_batch *next_joined(shoal_operator *op, shoal_eval_error *err)
+{
+    if (!op->started) {
+        op->started = true;
+        shoal_batch *in;
+        while ((in = shoal_operator_next(op->child2, err)) != NULL)
+            if (!shoal_hash_join_add_build(op->join, in, err)) return NULL;
+        if (err->failed) return NULL;
+        shoal_hash_join_finish_build(op->join);
+        shoal_operator_close(op->child2); /* its batches are copied: free them now */
+        op->child2 = NULL;
+    }
+    return shoal_hash_join_next(op->join, pull_operator, op->child, err);
+}
+
 shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
 {
     if (op->finished || err->failed) return NULL;
@@ -236,6 +262,7 @@ shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
         result = next_received(op, err);
         break;
     case SHOAL_PLAN_HASH_JOIN:
+        result = next_joined(op, err);
         break;
     }
     if (result == NULL) op->finished = true;
@@ -246,6 +273,8 @@ void shoal_operator_close(shoal_operator *op)
 {
     if (op == NULL) return;
     if (op->child) shoal_operator_close(op->child);
+    if (op->child2) shoal_operator_close(op->child2);
+    shoal_hash_join_free(op->join);
     if (op->scan.close) op->scan.close(op->scan.state);
     if (op->predicate) shoal_expr_state_free(op->predicate);
     if (op->exprs) {
