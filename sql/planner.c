@@ -207,6 +207,23 @@ static double gid_ndv(const pctx *pc, int gid, double rows)
     return base < rows ? base : (rows < 1 ? 1 : rows);
 }
 
+/* Rows of p JOIN b on the given key gids. Without distinct counts, an equi-join is taken as a
+ * foreign key into the smaller base table's key: each probe row meets b.rows / base(b) build
+ * rows, the textbook |P| * |B| / max(ndv) with ndv = the smaller base table's row count. */
+static double join_estimate(const pctx *pc, const rel *p, const rel *b, const int *pg, const int *bg, int nkeys)
+{
+    if (nkeys == 0) return p->rows * b->rows;
+    double best = INFINITY;
+    for (int k = 0; k < nkeys; k++) {
+        const shoal_table_def *tp = pc->gid_table[pg[k]], *tb = pc->gid_table[bg[k]];
+        double np = tp ? (double)tp->row_count : p->rows, nb = tb ? (double)tb->row_count : b->rows;
+        double ndv = fmax(1, fmin(np, nb));
+        double est = p->rows * b->rows / ndv;
+        if (est < best) best = est; /* several keys: at most what the most selective one gives */
+    }
+    return best < 1 ? 1 : best;
+}
+
 static double selectivity(const pctx *pc, const shoal_expr *e)
 {
     switch ((shoal_expr_kind)e->kind) {
@@ -473,17 +490,12 @@ static bool join_rels(pctx *pc, rel *probe_in, rel *build_in, join_spec *j, shoa
     }
     /* outer joins: the NULL-extended side's columns become nullable: types are unchanged */
     double est;
-    double ndv = 1;
-    for (int k = 0; k < j->nkeys; k++) {
-        double d = fmax(gid_ndv(pc, pg[k], p.rows), gid_ndv(pc, bg[k], b.rows));
-        if (d > ndv) ndv = d;
-    }
     switch (j->type) {
     case SHOAL_JOIN_SEMI: est = p.rows * 0.5; break;
     case SHOAL_JOIN_ANTI:
     case SHOAL_JOIN_ANTI_NULL_AWARE: est = p.rows * 0.5; break;
     default:
-        est = j->nkeys ? p.rows * b.rows / ndv : p.rows * b.rows;
+        est = join_estimate(pc, &p, &b, pg, bg, j->nkeys);
         if (j->residual) est *= 0.5;
         if (j->type == SHOAL_JOIN_LEFT || j->type == SHOAL_JOIN_FULL) est = fmax(est, p.rows);
         if (j->type == SHOAL_JOIN_RIGHT || j->type == SHOAL_JOIN_FULL) est = fmax(est, b.rows);
@@ -1544,22 +1556,35 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     cur = bl.items[first]->built;
     bl.items[first]->joined = true;
     for (int step = 1; step < bl.nitems; step++) {
+        /* the next item: a connected one whose join gives the fewest rows (then the smallest) */
         int best = -1;
         bool best_connected = false;
+        double best_est = INFINITY;
         for (int i = 0; i < bl.nitems; i++) {
             if (bl.items[i]->joined) continue;
             const rel *cand = &bl.items[i]->built;
-            bool connected = false;
-            for (int k = 0; k < npending && !connected; k++) {
+            int cg[MAX_JOIN_KEYS], og[MAX_JOIN_KEYS], nk = 0;
+            for (int k = 0; k < npending && nk < MAX_JOIN_KEYS; k++) {
                 const shoal_expr *e = pending[k];
                 if (consumed[k] || e->kind != SHOAL_EXPR_FUNC || e->func != SHOAL_FUNC_EQ || e->arg_count != 2) continue;
-                connected = (expr_covered(e->args[0], &cur) && expr_covered(e->args[1], cand)) ||
-                            (expr_covered(e->args[1], &cur) && expr_covered(e->args[0], cand));
+                const shoal_expr *x = e->args[0], *y = e->args[1];
+                if (expr_covered(y, &cur) && expr_covered(x, cand)) {
+                    const shoal_expr *t = x;
+                    x = y;
+                    y = t;
+                } else if (!(expr_covered(x, &cur) && expr_covered(y, cand))) {
+                    continue;
+                }
+                cg[nk] = x->kind == SHOAL_EXPR_COLUMN ? x->column : -1;
+                og[nk] = y->kind == SHOAL_EXPR_COLUMN ? y->column : -1;
+                if (cg[nk] >= 0 && og[nk] >= 0) nk++; /* expression keys still join; they do not estimate */
             }
-            if (best < 0 || (connected && !best_connected) ||
-                (connected == best_connected && cand->rows < bl.items[best]->built.rows)) {
+            bool connected = nk > 0;
+            double est = connected ? join_estimate(pc, &cur, cand, cg, og, nk) : cur.rows * cand->rows;
+            if (best < 0 || (connected && !best_connected) || (connected == best_connected && est < best_est)) {
                 best = i;
                 best_connected = connected;
+                best_est = est;
             }
         }
         rel other = bl.items[best]->built;
