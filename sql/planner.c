@@ -26,6 +26,7 @@
 #define MAX_JOIN_KEYS 16
 #define MAX_SUBJOINS 32
 #define MAX_HASH 8
+#define MAX_EQ 16
 
 enum { DIST_PARTITIONED = 1, DIST_HASHED, DIST_REPLICATED };
 
@@ -38,6 +39,8 @@ typedef struct rel {
     uint8_t dist;
     int nhash;               /* DIST_HASHED: rows placed by the hash of these gids, in order */
     int hash_gids[MAX_HASH];
+    int neq;                 /* nhash 1: more gids always equal to hash_gids[0] (inner-join keys) */
+    int eq_gids[MAX_EQ];
     double rows;
 } rel;
 
@@ -143,6 +146,23 @@ static int rel_pos(const rel *r, int gid)
     for (int i = 0; i < r->ncols; i++)
         if (r->gids[i] == gid) return i;
     return -1;
+}
+
+/* Whether r's rows are placed by the hash of gid alone (or of a gid always equal to it). */
+static bool hashed_on(const rel *r, int gid)
+{
+    if (r->dist != DIST_HASHED || r->nhash != 1) return false;
+    if (r->hash_gids[0] == gid) return true;
+    for (int i = 0; i < r->neq; i++)
+        if (r->eq_gids[i] == gid) return true;
+    return false;
+}
+
+static void add_equivalent(const pctx *pc, rel *r, int gid)
+{
+    if (r->nhash != 1 || hashed_on(r, gid) || r->neq == MAX_EQ) return;
+    if (!shoal_type_equal(pc->gid_type[gid], pc->gid_type[r->hash_gids[0]])) return; /* the same hash only for one type */
+    r->eq_gids[r->neq++] = gid;
 }
 
 static bool expr_covered(const shoal_expr *e, const rel *r)
@@ -284,13 +304,25 @@ static void rel_project(pctx *pc, rel *r, int n, shoal_expr **exprs, int *gids)
         ng[i] = gids[i];
     }
     p->est_rows = r->rows;
-    /* the hash placement survives when its gids do */
-    if (r->dist == DIST_HASHED)
+    /* the hash placement survives when its gids (or, for one gid, an equivalent) do */
+    if (r->dist == DIST_HASHED && r->nhash == 1) {
+        int keep = -1, neq = 0, eq[MAX_EQ];
+        for (int i = 0; i < n; i++)
+            if (hashed_on(r, ng[i])) {
+                if (keep < 0) keep = ng[i];
+                else if (neq < MAX_EQ && ng[i] != keep) eq[neq++] = ng[i];
+            }
+        if (keep < 0) r->dist = DIST_PARTITIONED;
+        r->hash_gids[0] = keep;
+        r->neq = neq;
+        memcpy(r->eq_gids, eq, sizeof(int) * (size_t)neq);
+    } else if (r->dist == DIST_HASHED) {
         for (int h = 0; h < r->nhash; h++) {
             bool kept = false;
             for (int i = 0; i < n; i++) kept |= ng[i] == r->hash_gids[h];
             if (!kept) r->dist = DIST_PARTITIONED;
         }
+    }
     r->plan = p;
     r->ncols = n;
     r->gids = ng;
@@ -344,6 +376,7 @@ static bool materialize(pctx *pc, rel *r, uint8_t output, int nkeys, const int *
     } else {
         r->dist = DIST_HASHED;
         r->nhash = nkeys < MAX_HASH ? nkeys : MAX_HASH;
+        r->neq = 0;
         for (int k = 0; k < r->nhash; k++) r->hash_gids[k] = key_gids[k];
     }
     return true;
@@ -363,6 +396,12 @@ typedef struct join_spec {
 static bool colocated(const pctx *pc, const rel *p, const rel *b, const int *pg, const int *bg, int nkeys)
 {
     if (p->dist != DIST_HASHED || b->dist != DIST_HASHED || p->nhash != b->nhash || p->nhash == 0) return false;
+    if (p->nhash == 1) {
+        for (int k = 0; k < nkeys; k++)
+            if (hashed_on(p, pg[k]) && hashed_on(b, bg[k]) && shoal_type_equal(pc->gid_type[pg[k]], pc->gid_type[bg[k]]))
+                return true;
+        return false;
+    }
     for (int h = 0; h < p->nhash; h++) {
         bool found = false;
         for (int k = 0; k < nkeys && !found; k++)
@@ -376,9 +415,8 @@ static bool colocated(const pctx *pc, const rel *p, const rel *b, const int *pg,
 /* The key index whose probe side r is hash-placed on (single-gid placement), or -1. */
 static int hashed_on_key(const rel *r, const int *g, int nkeys)
 {
-    if (r->dist != DIST_HASHED || r->nhash != 1) return -1;
     for (int k = 0; k < nkeys; k++)
-        if (g[k] == r->hash_gids[0]) return k;
+        if (hashed_on(r, g[k])) return k;
     return -1;
 }
 
@@ -430,7 +468,8 @@ static bool join_rels(pctx *pc, rel *probe_in, rel *build_in, join_spec *j, shoa
         if (j->type == SHOAL_JOIN_FULL && p.dist == DIST_REPLICATED) bcast = INFINITY;
         double best = bcast;
         int choice = 0;
-        if (dist_inner < best) best = dist_inner, choice = 1;
+        /* at equal cost moving rows once beats copying them: each rank builds a smaller table */
+        if (dist_inner < INFINITY && dist_inner <= best) best = dist_inner, choice = 1;
         if (dist_outer < best) best = dist_outer, choice = 2;
         if (dist_both < best) best = dist_both, choice = 3;
         if (best == INFINITY)
@@ -510,6 +549,22 @@ static bool join_rels(pctx *pc, rel *probe_in, rel *build_in, join_spec *j, shoa
     out->dist = result_dist;
     out->nhash = result_nhash;
     memcpy(out->hash_gids, result_hash, sizeof result_hash);
+    out->neq = 0;
+    if (result_dist == DIST_HASHED && result_nhash == 1) {
+        /* equivalents the sides already knew, and after an inner join its keys: equal values */
+        const rel *sides[2] = {&p, &b};
+        for (int s2 = 0; s2 < 2; s2++)
+            if (sides[s2]->dist == DIST_HASHED && sides[s2]->nhash == 1 && hashed_on(sides[s2], result_hash[0])) {
+                add_equivalent(pc, out, sides[s2]->hash_gids[0]);
+                for (int e = 0; e < sides[s2]->neq; e++) add_equivalent(pc, out, sides[s2]->eq_gids[e]);
+            }
+        if (j->type == SHOAL_JOIN_INNER)
+            for (int k = 0; k < j->nkeys; k++)
+                if (hashed_on(out, pg[k]) || hashed_on(out, bg[k])) {
+                    add_equivalent(pc, out, pg[k]);
+                    add_equivalent(pc, out, bg[k]);
+                }
+    }
     out->rows = est;
     return true;
 }
@@ -957,23 +1012,27 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
     double groups = group_estimate(pc, r, nk, keys);
     /* already placed by (a subset of) the keys: every group is on one rank */
     bool local = r->dist == DIST_REPLICATED || pc->nranks == 1;
-    if (!local && r->dist == DIST_HASHED && nk > 0) {
+    int hash_key_index[MAX_HASH];
+    int nhash = 0;
+    if (!local && r->dist == DIST_HASHED && r->nhash == 1) {
+        for (int k = 0; k < nk && !local; k++)
+            if (keys[k]->kind == SHOAL_EXPR_COLUMN && hashed_on(r, keys[k]->column)) {
+                local = true;
+                hash_key_index[nhash++] = k;
+            }
+    } else if (!local && r->dist == DIST_HASHED && nk > 0) {
         local = true;
         for (int h = 0; h < r->nhash && local; h++) {
             bool found = false;
-            for (int k = 0; k < nk && !found; k++) found = keys[k]->kind == SHOAL_EXPR_COLUMN && keys[k]->column == r->hash_gids[h];
+            for (int k = 0; k < nk && !found; k++)
+                if (keys[k]->kind == SHOAL_EXPR_COLUMN && keys[k]->column == r->hash_gids[h]) {
+                    found = true;
+                    hash_key_index[nhash++] = k;
+                }
             local = found;
         }
+        if (!local) nhash = 0;
     }
-    int hash_key_index[MAX_HASH];
-    int nhash = 0;
-    if (local && r->dist == DIST_HASHED)
-        for (int h = 0; h < r->nhash; h++)
-            for (int k = 0; k < nk; k++)
-                if (keys[k]->kind == SHOAL_EXPR_COLUMN && keys[k]->column == r->hash_gids[h]) {
-                    hash_key_index[nhash++] = k;
-                    break;
-                }
     uint8_t dist = r->dist;
     shoal_plan *top;
     if (local) {
@@ -1010,6 +1069,7 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
     r->dist = dist == DIST_HASHED && nhash == 0 ? DIST_PARTITIONED : dist;
     r->nhash = nhash;
     for (int h = 0; h < nhash; h++) r->hash_gids[h] = r->gids[hash_key_index[h]];
+    r->neq = 0;
     r->rows = groups;
     return true;
 }
@@ -1741,6 +1801,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
             cur.plan = p;
             cur.ncols = nout;
             cur.gids = gids;
+            cur.neq = 0;
             if (cur.dist == DIST_HASHED) {
                 if (keeps_hash) memcpy(cur.hash_gids, new_hash, sizeof(int) * (size_t)cur.nhash);
                 else cur.dist = DIST_PARTITIONED;
