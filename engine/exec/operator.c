@@ -96,6 +96,17 @@ shoal_operator *shoal_operator_open(const shoal_plan *p, shoal_exec_context *ctx
             return NULL;
         }
         break;
+    case SHOAL_PLAN_APPEND:
+        if (p->child2 == NULL || (op->child2 = shoal_operator_open(p->child2, ctx, err)) == NULL) {
+            if (!err->failed) shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "append without a second input");
+            shoal_operator_close(op);
+            return NULL;
+        }
+        break;
+    case SHOAL_PLAN_WINDOW: /* the window operator lands next (window.c) */
+        shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "window functions are not implemented yet");
+        shoal_operator_close(op);
+        return NULL;
     }
     return op;
 }
@@ -263,6 +274,14 @@ shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
         break;
     case SHOAL_PLAN_HASH_JOIN:
         result = next_joined(op, err);
+        break;
+    case SHOAL_PLAN_APPEND: /* the first input's batches, then the second's (same schema) */
+        if (!op->started && (result = shoal_operator_next(op->child, err)) != NULL) break;
+        if (err->failed) break;
+        op->started = true;
+        result = shoal_operator_next(op->child2, err);
+        break;
+    case SHOAL_PLAN_WINDOW:
         break;
     }
     if (result == NULL) op->finished = true;

@@ -32,6 +32,8 @@ const char *shoal_plan_kind_name(uint8_t kind)
     case SHOAL_PLAN_LIMIT: return "Limit";
     case SHOAL_PLAN_RECEIVE: return "Receive";
     case SHOAL_PLAN_HASH_JOIN: return "Hash Join";
+    case SHOAL_PLAN_WINDOW: return "Window";
+    case SHOAL_PLAN_APPEND: return "Append";
     }
     return "?";
 }
@@ -149,6 +151,30 @@ void shoal_plan_serialize(const shoal_plan *p, shoal_writer *w)
         shoal_put_u8(w, p->residual != NULL);
         if (p->residual) shoal_expr_serialize(p->residual, w);
         break;
+    case SHOAL_PLAN_WINDOW:
+        shoal_put_i32(w, p->window_partition_count);
+        for (int i = 0; i < p->window_partition_count; i++) shoal_put_i32(w, p->window_partition_keys[i]);
+        shoal_put_i32(w, p->sort_key_count);
+        for (int i = 0; i < p->sort_key_count; i++) {
+            shoal_put_i32(w, p->sort_keys[i].column);
+            shoal_put_u8(w, p->sort_keys[i].descending);
+            shoal_put_u8(w, p->sort_keys[i].nulls_first);
+        }
+        shoal_put_i32(w, p->window_count);
+        for (int i = 0; i < p->window_count; i++) {
+            const shoal_window_spec *ws = &p->windows[i];
+            shoal_put_u8(w, ws->func);
+            shoal_put_i32(w, ws->arg);
+            shoal_put_i64(w, ws->offset);
+            shoal_put_i32(w, ws->default_arg);
+            shoal_put_u8(w, ws->frame);
+            shoal_put_i64(w, ws->frame_start);
+            shoal_put_i64(w, ws->frame_end);
+            put_type(w, ws->result_type);
+        }
+        break;
+    case SHOAL_PLAN_APPEND:
+        break;
     }
 }
 
@@ -156,7 +182,7 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
 {
     uint8_t kind = shoal_get_u8(r);
     bool has_child = shoal_get_u8(r) != 0;
-    if (r->failed || kind < SHOAL_PLAN_SCAN || kind > SHOAL_PLAN_HASH_JOIN) return r->failed = true, NULL;
+    if (r->failed || kind < SHOAL_PLAN_SCAN || kind > SHOAL_PLAN_APPEND) return r->failed = true, NULL;
     shoal_plan *child = NULL, *child2 = NULL;
     if (has_child && (child = shoal_plan_deserialize(r, a)) == NULL) return NULL;
     bool has_child2 = shoal_get_u8(r) != 0;
@@ -245,6 +271,45 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
         }
         if (shoal_get_u8(r) && (p->residual = shoal_expr_deserialize(r, a)) == NULL) return r->failed = true, NULL;
         break;
+    case SHOAL_PLAN_WINDOW: {
+        if (child == NULL) return r->failed = true, NULL;
+        int nin = child->column_count;
+        p->window_partition_count = shoal_get_i32(r);
+        if ((p->window_partition_keys = get_i32_array(r, a, p->window_partition_count)) == NULL) return NULL;
+        for (int i = 0; i < p->window_partition_count; i++)
+            if (p->window_partition_keys[i] < 0 || p->window_partition_keys[i] >= nin) return r->failed = true, NULL;
+        p->sort_key_count = shoal_get_i32(r);
+        if (r->failed || p->sort_key_count < 0 || (size_t)p->sort_key_count > r->len) return r->failed = true, NULL;
+        p->sort_keys = shoal_arena_alloc(a, sizeof(shoal_sort_key) * (size_t)(p->sort_key_count + 1));
+        for (int i = 0; i < p->sort_key_count; i++) {
+            p->sort_keys[i].column = shoal_get_i32(r);
+            p->sort_keys[i].descending = shoal_get_u8(r) != 0;
+            p->sort_keys[i].nulls_first = shoal_get_u8(r) != 0;
+            if (p->sort_keys[i].column < 0 || p->sort_keys[i].column >= nin) return r->failed = true, NULL;
+        }
+        p->window_count = shoal_get_i32(r);
+        if (r->failed || p->window_count < 0 || p->window_count != ncols - nin) return r->failed = true, NULL;
+        p->windows = shoal_arena_alloc(a, sizeof(shoal_window_spec) * (size_t)(p->window_count + 1));
+        for (int i = 0; i < p->window_count; i++) {
+            shoal_window_spec *ws = &p->windows[i];
+            ws->func = shoal_get_u8(r);
+            ws->arg = shoal_get_i32(r);
+            ws->offset = shoal_get_i64(r);
+            ws->default_arg = shoal_get_i32(r);
+            ws->frame = shoal_get_u8(r);
+            ws->frame_start = shoal_get_i64(r);
+            ws->frame_end = shoal_get_i64(r);
+            ws->result_type = get_type(r);
+            if (ws->func < SHOAL_WIN_ROW_NUMBER || ws->func > SHOAL_WIN_MAX || ws->arg < -1 || ws->arg >= nin ||
+                ws->default_arg < -1 || ws->default_arg >= nin || ws->frame > SHOAL_FRAME_ROWS)
+                return r->failed = true, NULL;
+        }
+        break;
+    }
+    case SHOAL_PLAN_APPEND:
+        if (child == NULL || child2 == NULL || child->column_count != ncols || child2->column_count != ncols)
+            return r->failed = true, NULL;
+        break;
     }
     return r->failed ? NULL : p;
 }
@@ -273,6 +338,10 @@ void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size)
         break;
     case SHOAL_PLAN_RECEIVE:
         if (p->temp_id >= 0) snprintf(detail, sizeof detail, " step=%d", p->temp_id);
+        break;
+    case SHOAL_PLAN_WINDOW:
+        snprintf(detail, sizeof detail, " partition keys=%d order keys=%d functions=%d", p->window_partition_count,
+                 p->sort_key_count, p->window_count);
         break;
     case SHOAL_PLAN_HASH_JOIN: {
         static const char *const kinds[] = {"", "inner", "left", "right", "full", "semi", "anti", "anti (NOT IN)"};

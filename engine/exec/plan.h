@@ -24,7 +24,52 @@ typedef enum shoal_plan_kind {
     SHOAL_PLAN_RECEIVE,    /* batches that arrived: temp_id < 0 the leader's gathered results,
                               else this query's intermediate result temp_id on this rank */
     SHOAL_PLAN_HASH_JOIN,  /* equi-join: build a hash table on child2, stream child through it */
+    SHOAL_PLAN_WINDOW,     /* window functions: the child's columns, then one column per function */
+    SHOAL_PLAN_APPEND,     /* UNION ALL: child's rows, then child2's (same schema) */
 } shoal_plan_kind;
+
+/* WINDOW: every function of one node shares its PARTITION BY (window_partition_keys, child
+ * columns) and ORDER BY (sort_keys over child columns). The operator consumes its whole input
+ * (the planner has already placed each partition on one rank), orders it by (partition keys,
+ * order keys), and appends one output column per function. Frames, as in PostgreSQL:
+ *   SHOAL_FRAME_DEFAULT  with ORDER BY: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+ *                        (the current row's peers, equal in every order key, included);
+ *                        without ORDER BY: the whole partition
+ *   SHOAL_FRAME_ROWS     ROWS BETWEEN frame_start AND frame_end, offsets from the current row
+ *                        (negative = preceding), INT64_MIN / INT64_MAX for UNBOUNDED
+ * ROW_NUMBER, RANK, DENSE_RANK, LAG and LEAD ignore the frame; FIRST_VALUE, LAST_VALUE and
+ * the aggregates use it. LAG/LEAD: `offset` rows back/ahead within the partition, else the
+ * value of column default_arg (-1: NULL). Result types are the planner's (result_type):
+ * ranks and counts BIGINT, SUM/AVG as the aggregate of the same input (aggregate.h
+ * shoal_agg_result_type), the others the argument's type. NULL inputs are skipped by the
+ * aggregates (an all-NULL frame gives NULL, COUNT 0), as by GROUP BY aggregates. */
+typedef enum shoal_window_func {
+    SHOAL_WIN_ROW_NUMBER = 1,
+    SHOAL_WIN_RANK,
+    SHOAL_WIN_DENSE_RANK,
+    SHOAL_WIN_LAG,
+    SHOAL_WIN_LEAD,
+    SHOAL_WIN_FIRST_VALUE,
+    SHOAL_WIN_LAST_VALUE,
+    SHOAL_WIN_COUNT_STAR,
+    SHOAL_WIN_COUNT,
+    SHOAL_WIN_SUM,
+    SHOAL_WIN_AVG,
+    SHOAL_WIN_MIN,
+    SHOAL_WIN_MAX,
+} shoal_window_func;
+
+enum { SHOAL_FRAME_DEFAULT = 0, SHOAL_FRAME_ROWS = 1 };
+
+typedef struct shoal_window_spec {
+    uint8_t func;          /* shoal_window_func */
+    int32_t arg;           /* input column; -1 for ROW_NUMBER, RANK, DENSE_RANK, COUNT(*) */
+    int64_t offset;        /* LAG/LEAD */
+    int32_t default_arg;   /* LAG/LEAD: column of the default value, -1: NULL */
+    uint8_t frame;         /* SHOAL_FRAME_* */
+    int64_t frame_start, frame_end;
+    shoal_type result_type;
+} shoal_window_spec;
 
 /* HASH_JOIN kinds. Output columns: probe (child) columns then build (child2) columns, except
  * SEMI/ANTI which output the probe columns only. NULL keys never match. The residual
@@ -101,6 +146,12 @@ struct shoal_plan {
     int32_t *probe_keys;     /* columns of child */
     int32_t *build_keys;     /* columns of child2, same types as the probe keys */
     shoal_expr *residual;    /* NULL: none */
+
+    /* WINDOW (its ORDER BY is sort_keys) */
+    int32_t window_partition_count;
+    int32_t *window_partition_keys;
+    int32_t window_count;
+    shoal_window_spec *windows;
 
     /* for EXPLAIN only (not sent to the ranks) */
     const char *label;       /* e.g. the join's data movement, "DS_BCAST_INNER" */
