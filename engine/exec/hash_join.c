@@ -75,11 +75,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define HJ_CHUNK SHOAL_BATCH_ROWS       /* candidate pairs per round */
 #define HJ_MAX_ROWS 0x7fffffffu         /* build rows (row numbers are uint32) */
 #define HJ_MIN_BUCKETS_LOG2 4
 #define HJ_HEAP_BLOCK ((size_t)1 << 20) /* string heap chunk */
+#define HJ_PREFETCH_BUCKETS (1u << 15)  /* prefetch the table when its directory passes 128 KiB */
 
 static const char empty_string[1] = "";
 static int weak_hash_bits; /* tests: shoal_hash_join_test_weak_hashes */
@@ -230,6 +232,21 @@ static void fill_nulls(shoal_vector *dst, uint32_t at, uint32_t m)
     }
     ensure_validity(dst);
     for (uint32_t p = at; p < at + m; p++) dst->validity[p >> 6] &= ~(1ull << (p & 63));
+}
+
+/* The table's big arrays are read at random: on 2 MiB pages (where the kernel gives them on
+ * request, MADV_HUGEPAGE) a probe costs cache misses but no TLB misses. free() releases them. */
+#define HJ_HUGE_PAGE ((size_t)2 << 20)
+static void *alloc_table_array(size_t size)
+{
+    if (size < HJ_HUGE_PAGE) return shoal_xmalloc(size);
+    size_t rounded = (size + HJ_HUGE_PAGE - 1) & ~(HJ_HUGE_PAGE - 1);
+    void *p = aligned_alloc(HJ_HUGE_PAGE, rounded);
+    if (p == NULL) return shoal_xmalloc(size);
+#ifdef MADV_HUGEPAGE
+    madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 static char *heap_alloc(shoal_hash_join *j, size_t len)
@@ -590,7 +607,8 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
     while (((uint64_t)1 << log2b) < clean) log2b++;
     j->buckets = (uint32_t)1 << log2b;
     j->shift = 64 - log2b;
-    j->start = shoal_xcalloc((size_t)j->buckets + 1, sizeof(uint32_t));
+    j->start = alloc_table_array(((size_t)j->buckets + 1) * sizeof(uint32_t));
+    memset(j->start, 0, ((size_t)j->buckets + 1) * sizeof(uint32_t));
     if (j->key_count > 0 && n > 0) {
         /* counting sort of the rows by bucket: counts, end offsets, stable backward scatter */
         uint32_t *start = j->start;
@@ -614,7 +632,10 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
         for (int c = 0; c < j->build_columns; c++) {
             if (!j->build_needed[c]) continue;
             shoal_vector sorted;
-            shoal_vector_init(&sorted, j->cols[c].type, n);
+            shoal_vector_init(&sorted, j->cols[c].type, 1);
+            free(sorted.data);
+            sorted.data = alloc_table_array((size_t)n * shoal_type_size(sorted.type));
+            sorted.capacity = n;
             gather_column(&sorted, 0, &j->cols[c], perm, n);
             shoal_vector_free(&j->cols[c]);
             j->cols[c] = sorted;
@@ -623,7 +644,7 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
             free(j->hashes);
             j->hashes = NULL;
         } else {
-            uint64_t *sorted = shoal_xmalloc((size_t)clean * sizeof(uint64_t) + 8);
+            uint64_t *sorted = alloc_table_array((size_t)clean * sizeof(uint64_t) + 8);
             for (uint32_t i = 0; i < clean; i++) sorted[i] = hashes[perm[i]];
             free(j->hashes);
             j->hashes = sorted;
@@ -639,7 +660,10 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
     j->scratch_rows = NULL;
     j->scratch_flags = NULL;
     j->scratch_cap = 0;
-    if (j->keep_build_unmatched) j->build_matched = shoal_xcalloc((size_t)n + 1, 1);
+    if (j->keep_build_unmatched) {
+        j->build_matched = alloc_table_array((size_t)n + 1);
+        memset(j->build_matched, 0, (size_t)n + 1);
+    }
     if (n == 0 && (j->type == SHOAL_JOIN_INNER || j->type == SHOAL_JOIN_SEMI || j->type == SHOAL_JOIN_RIGHT))
         j->no_output = true;
     if (j->type == SHOAL_JOIN_ANTI_NULL_AWARE && !j->na_general && clean < n) j->no_output = true; /* x NOT IN (.., NULL) */
@@ -694,10 +718,19 @@ static void start_probe_batch(shoal_hash_join *j, shoal_batch *in)
         weaken(j, ph, n);
         const uint32_t *start = j->start;
         int shift = j->shift;
+        /* The directory and the buckets are far bigger than the caches: touch every row's
+         * directory entry first (independent loads, all in flight at once), then read them. */
+        if (j->buckets > HJ_PREFETCH_BUCKETS)
+            for (uint32_t i = 0; i < n; i++) __builtin_prefetch(&start[ph[i] >> shift]);
         for (uint32_t i = 0; i < n; i++) {
             uint64_t b = ph[i] >> shift;
             pos[rows[i]] = start[b];
             end[rows[i]] = start[b + 1];
+        }
+        if (j->buckets > HJ_PREFETCH_BUCKETS) {
+            const char *first = j->int_key ? j->cols[j->build_keys[0]].data : (const char *)j->hashes;
+            size_t w = j->int_key ? (size_t)j->int_key : sizeof(uint64_t);
+            for (uint32_t i = 0; i < n; i++) __builtin_prefetch(first + (size_t)pos[rows[i]] * w);
         }
         if (!j->int_key)
             for (uint32_t i = 0; i < n; i++) j->hash[rows[i]] = ph[i];

@@ -555,6 +555,84 @@ static void test_random_configurations(void)
     }
 }
 
+/* Tables past the prefetch threshold (HJ_PREFETCH_BUCKETS): a 50,000-row build side with
+ * duplicate keys against 30,000 probe rows, checked against a sort-based reference (the
+ * rendered key text identifies the value for these key types). */
+static int cmp_build_key(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return strcmp(tables[2].cells[(size_t)x * 5], tables[2].cells[(size_t)y * 5]);
+}
+
+static void sorted_reference(shoal_join_type type, lines *out)
+{
+    uint32_t np = tables[1].all.count, nb = tables[2].all.count, n = 0;
+    uint32_t *idx = malloc(sizeof(uint32_t) * (nb + 1));
+    bool build_null = false;
+    for (uint32_t b = 0; b < nb; b++) {
+        if (shoal_vector_is_null(&tables[2].all.columns[0], b)) build_null = true;
+        else idx[n++] = b;
+    }
+    qsort(idx, n, sizeof(uint32_t), cmp_build_key);
+    uint8_t *bmatched = calloc(nb + 1, 1);
+    bool pairs = type <= SHOAL_JOIN_FULL;
+    for (uint32_t p = 0; p < np; p++) {
+        bool matched = false;
+        if (!shoal_vector_is_null(&tables[1].all.columns[0], p)) {
+            const char *key = tables[1].cells[(size_t)p * 4];
+            uint32_t lo = 0, hi = n;
+            while (lo < hi) {
+                uint32_t mid = (lo + hi) / 2;
+                if (strcmp(tables[2].cells[(size_t)idx[mid] * 5], key) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            for (uint32_t i = lo; i < n && strcmp(tables[2].cells[(size_t)idx[i] * 5], key) == 0; i++) {
+                matched = true;
+                bmatched[idx[i]] = 1;
+                if (pairs) lines_add(out, ref_line(p, idx[i], true));
+            }
+        } else if (type == SHOAL_JOIN_ANTI_NULL_AWARE && nb > 0) {
+            matched = true; /* NULL NOT IN (non-empty set) is not TRUE */
+        }
+        if (type == SHOAL_JOIN_ANTI_NULL_AWARE && build_null) matched = true;
+        if ((type == SHOAL_JOIN_LEFT || type == SHOAL_JOIN_FULL) && !matched) lines_add(out, ref_line(p, -1, true));
+        if (type == SHOAL_JOIN_SEMI && matched) lines_add(out, ref_line(p, -1, false));
+        if ((type == SHOAL_JOIN_ANTI || type == SHOAL_JOIN_ANTI_NULL_AWARE) && !matched) lines_add(out, ref_line(p, -1, false));
+    }
+    if (type == SHOAL_JOIN_RIGHT || type == SHOAL_JOIN_FULL)
+        for (uint32_t b = 0; b < nb; b++)
+            if (!bmatched[b]) lines_add(out, ref_line(-1, b, true));
+    free(bmatched);
+    free(idx);
+    if (out->n > 1) qsort(out->v, out->n, sizeof(char *), cmp_line);
+}
+
+static void test_large_tables(void)
+{
+    static const key_kind kinds[] = {K_INT, K_VARCHAR, K_DEC};
+    for (int k = 0; k < 3; k++)
+        for (int t = 0; t < NTYPES; t++) {
+            int build_null = t == 6 && k == 1 ? 5000 : 0; /* one NOT IN case with NULLs in the build side */
+            table_make(&tables[1], true, 30000, kinds[k], 30000, 50, 2048, k == 0);
+            table_make(&tables[2], false, 50000, kinds[k], 30000, build_null, 2048, k == 2);
+            shoal_arena a;
+            shoal_arena_init(&a, 4096);
+            lines want = {0}, got = {0};
+            sorted_reference(all_types[t], &want);
+            shoal_eval_error err;
+            CU_ASSERT_TRUE(run_plan(join_plan(&a, all_types[t], 1, 0), &got, &err, NULL));
+            bool same = want.n == got.n;
+            for (size_t i = 0; same && i < want.n; i++) same = strcmp(want.v[i], got.v[i]) == 0;
+            if (!same)
+                fprintf(stderr, "\nlarge %s %s: want %zu rows, got %zu\n", join_names[all_types[t]], key_names[kinds[k]], want.n,
+                        got.n);
+            CU_ASSERT_TRUE(same);
+            lines_free(&want);
+            lines_free(&got);
+            shoal_arena_reset(&a);
+        }
+}
+
 /* ------------------------------- NOT IN, by hand ------------------------------- */
 
 static void make_simple_tables(const int *p, int np, const int *b, int nb)
@@ -885,6 +963,7 @@ int main(void)
     CU_add_test(s, "empty sides", test_empty_sides);
     CU_add_test(s, "large build side, large output", test_large_build_and_output);
     CU_add_test(s, "cross join (no keys)", test_cross_join);
+    CU_add_test(s, "large tables (prefetching)", test_large_tables);
     CU_add_test(s, "random configurations", test_random_configurations);
     CU_add_test(s, "NOT IN semantics", test_not_in_semantics);
     CU_add_test(s, "hash collisions", test_hash_collisions);
