@@ -323,6 +323,20 @@ static void copy_values(shoal_vector *out, const shoal_vector *src, const uint32
     }
 #undef COPY_AS
 }
+/* A fresh `out` takes the selected values of src: rows[0..m) (NULL: the first m rows). Where
+ * the selection covers at least half of its span, the span is copied whole (one memcpy; the
+ * rows in between are not selected, so what they hold does not matter). */
+static void copy_selected(shoal_vector *out, const shoal_vector *src, const uint32_t *rows, uint32_t m)
+{
+    if (m == 0) return;
+    uint32_t first = rows ? rows[0] : 0, span = rows ? rows[m - 1] - rows[0] + 1 : m;
+    if (span > 2 * (uint64_t)m) {
+        copy_values(out, src, rows, m);
+        return;
+    }
+    size_t w = phys(out->type) == SHOAL_PHYS_STRING ? sizeof(shoal_string) : shoal_physical_size(phys(out->type));
+    memcpy((char *)out->data + (size_t)first * w, (const char *)src->data + (size_t)first * w, (size_t)span * w);
+}
 /* Copies values and NULLs of rows[0..m) (rows NULL: the first m rows). */
 static void copy_rows(shoal_vector *out, const shoal_vector *src, const uint32_t *rows, uint32_t m)
 {
@@ -469,6 +483,35 @@ static bool is_comparison(int f) { return f >= SHOAL_FUNC_EQ && f <= SHOAL_FUNC_
 
 static shoal_expr *normalize(shoal_expr_state *st, const shoal_expr *e, int depth);
 
+/* An operand of an exact product computed in 128 bits (a DECIMAL(p>18) result): int64 operands
+ * stay int64 (eval_arith multiplies 64 x 64 -> 128 bits, which cannot overflow). A widening
+ * cast of an int64 value to a 128-bit decimal of the same scale is dropped (it cannot fail:
+ * |v| < 2^63 < 10^19 <= 10^precision), a 128-bit constant that fits in int64 is narrowed, and
+ * narrower integers are widened to int64; everything else is cast to 128 bits. */
+static shoal_expr *wide_product_operand(shoal_expr_state *st, shoal_expr *e)
+{
+    int s = type_scale(e->type);
+    if (e->kind == SHOAL_EXPR_CAST && e->type.id == SHOAL_TYPE_DECIMAL && phys(e->type) == SHOAL_PHYS_I128 &&
+        e->type.precision >= 19 && is_exact_numeric(e->args[0]->type) && phys(e->args[0]->type) == SHOAL_PHYS_I64 &&
+        type_scale(e->args[0]->type) == s)
+        return e->args[0];
+    if (e->kind == SHOAL_EXPR_CONST && !e->constant.is_null && e->type.id == SHOAL_TYPE_DECIMAL &&
+        phys(e->type) == SHOAL_PHYS_I128 && e->constant.v.i128 == (int64_t)e->constant.v.i128) {
+        shoal_expr *c = new_expr(st, SHOAL_EXPR_CONST, shoal_type_decimal(18, s), 0);
+        c->constant.type = c->type;
+        c->constant.is_null = false;
+        c->constant.v.i64 = (int64_t)e->constant.v.i128;
+        return c;
+    }
+    switch (phys(e->type)) {
+    case SHOAL_PHYS_I64:
+    case SHOAL_PHYS_I128: return e;
+    case SHOAL_PHYS_I16:
+    case SHOAL_PHYS_I32: return make_cast(st, e, shoal_type_decimal(18, s));
+    default: return make_cast(st, e, shoal_type_decimal(38, s));
+    }
+}
+
 static shoal_expr *normalize_func(shoal_expr_state *st, shoal_expr *n)
 {
     shoal_type t = n->type;
@@ -497,17 +540,18 @@ static shoal_expr *normalize_func(shoal_expr_state *st, shoal_expr *n)
             int sa = type_scale(a[0]->type), sb = type_scale(a[1]->type);
             if (sa + sb > SHOAL_DECIMAL_MAX_PRECISION) break;
             if (t.scale == sa + sb) { /* the product is already at the result scale */
-                int p = phys(t) == SHOAL_PHYS_I64 ? 18 : 38;
+                if (phys(t) == SHOAL_PHYS_I128) {
+                    for (int i = 0; i < 2; i++) a[i] = wide_product_operand(st, a[i]);
+                    return n;
+                }
                 for (int i = 0; i < 2; i++)
-                    if (phys(a[i]->type) != phys(t)) a[i] = make_cast(st, a[i], shoal_type_decimal(p, type_scale(a[i]->type)));
+                    if (phys(a[i]->type) != phys(t)) a[i] = make_cast(st, a[i], shoal_type_decimal(18, type_scale(a[i]->type)));
                 return n;
             }
             /* multiply exactly in 128 bits at scale sa + sb, then round to the result scale */
             shoal_expr *m = new_expr(st, SHOAL_EXPR_FUNC, shoal_type_decimal(38, sa + sb), 2);
             m->func = SHOAL_FUNC_MUL;
-            for (int i = 0; i < 2; i++)
-                m->args[i] = phys(a[i]->type) == SHOAL_PHYS_I128 ? a[i]
-                                                                 : make_cast(st, a[i], shoal_type_decimal(38, type_scale(a[i]->type)));
+            for (int i = 0; i < 2; i++) m->args[i] = wide_product_operand(st, a[i]);
             return make_cast(st, fold(st, m), t);
         }
         break;
@@ -1057,6 +1101,16 @@ static bool eval_arith(node_state *ns, const shoal_batch *in, shoal_vector *out,
     const uint64_t *valid = out->validity;
     if (func == SHOAL_FUNC_DIV && out->type.id == SHOAL_TYPE_DECIMAL) return eval_decimal_div(ns, in, out, a, b, err);
     shoal_kernel_status s = SHOAL_KSTATUS_OK;
+    if (func == SHOAL_FUNC_MUL && phys(out->type) == SHOAL_PHYS_I128 &&
+        (phys(a->type) == SHOAL_PHYS_I64 || phys(b->type) == SHOAL_PHYS_I64)) { /* wide_product_operand */
+        if (phys(a->type) == SHOAL_PHYS_I64 && phys(b->type) == SHOAL_PHYS_I64)
+            s = kernel_mul_i64_i64_to_i128(a->data, b->data, out->data, sel, n, valid);
+        else if (phys(a->type) == SHOAL_PHYS_I128)
+            s = kernel_mul_i128_i64_to_i128(a->data, b->data, out->data, sel, n, valid);
+        else
+            s = kernel_mul_i128_i64_to_i128(b->data, a->data, out->data, sel, n, valid);
+        return kernel_status(s, out->type, err);
+    }
     bool unary = func == SHOAL_FUNC_NEG || func == SHOAL_FUNC_ABS;
     shoal_kernel_arith op = karith_of(func);
 #define ARITH_CASE(PHYS, T, SUF)                                                                        \
@@ -1507,6 +1561,45 @@ static bool cast_to_string(const shoal_vector *a, shoal_vector *out, const uint3
     return true;
 }
 
+/* An integer or a decimal held in 16 to 64 bits to a decimal at the same or a larger scale: one
+ * multiply by a power of ten (exact in 128 bits: |v| 10^18 < 2^123) and a bound check per row,
+ * none at all when the bound cannot be reached (a 128-bit result of precision >= 19 at the
+ * same scale: |v| < 2^63 < 10^19). */
+static bool cast_int64_to_decimal(const shoal_vector *a, shoal_vector *out, const uint32_t *sel, uint32_t n,
+                                  const uint64_t *valid, int fs, shoal_eval_error *err)
+{
+    shoal_type to = out->type;
+    int64_t mult = pow10_i64[to.scale - fs];
+    shoal_int128 limit = pow10_i128(to.precision > 38 ? 38 : to.precision);
+    shoal_physical fp = phys(a->type);
+    bool ok = true;
+    bool unchecked = phys(to) == SHOAL_PHYS_I128 && mult == 1 && to.precision >= 19;
+#define CAST_LOOP(T, OT)                                                                                \
+    do {                                                                                                \
+        const T *x = a->data;                                                                           \
+        OT *o = out->data;                                                                              \
+        if (unchecked)                                                                                  \
+            VALID_ROWS(sel, n, valid, r, o[r] = x[r]);                                                  \
+        else                                                                                            \
+            VALID_ROWS(sel, n, valid, r, {                                                              \
+                shoal_int128 w = (shoal_int128)x[r] * mult;                                             \
+                ok &= w < limit && w > -limit;                                                          \
+                o[r] = (OT)w;                                                                           \
+            });                                                                                         \
+    } while (0)
+    if (phys(to) == SHOAL_PHYS_I128) {
+        if (fp == SHOAL_PHYS_I16) CAST_LOOP(int16_t, shoal_int128);
+        else if (fp == SHOAL_PHYS_I32) CAST_LOOP(int32_t, shoal_int128);
+        else CAST_LOOP(int64_t, shoal_int128);
+    } else {
+        if (fp == SHOAL_PHYS_I16) CAST_LOOP(int16_t, int64_t);
+        else if (fp == SHOAL_PHYS_I32) CAST_LOOP(int32_t, int64_t);
+        else CAST_LOOP(int64_t, int64_t);
+    }
+#undef CAST_LOOP
+    return ok || fail(err, "22003", "numeric field overflow");
+}
+
 static bool eval_cast(node_state *ns, const shoal_batch *in, shoal_vector *out, shoal_eval_error *err)
 {
     const shoal_vector *a = eval_arg(ns->args[0], in, err);
@@ -1578,6 +1671,9 @@ static bool eval_cast(node_state *ns, const shoal_batch *in, shoal_vector *out, 
 #undef WIDEN
             return true;
         }
+        if (tc == C_DEC && (fp == SHOAL_PHYS_I16 || fp == SHOAL_PHYS_I32 || fp == SHOAL_PHYS_I64) &&
+            to.scale >= fs && to.scale - fs <= 18)
+            return cast_int64_to_decimal(a, out, sel, n, valid, fs, err);
         VALID_ROWS(sel, n, valid, r, {
             shoal_int128 v;
             switch (fp) {
@@ -1990,13 +2086,13 @@ static bool eval_into(node_state *ns, const shoal_batch *in, shoal_vector *out, 
     case SHOAL_EXPR_COLUMN: {
         if (!check_column(ns, in, err)) return false;
         const shoal_vector *c = &in->columns[ns->e->column];
-        copy_values(out, c, in->sel, shoal_batch_rows(in));
+        copy_selected(out, c, in->sel, shoal_batch_rows(in));
         validity_and2(out, c, NULL, in->count);
         return true;
     }
     case SHOAL_EXPR_CONST: {
         const shoal_vector *c = const_vector(ns, in->count);
-        copy_values(out, c, in->sel, shoal_batch_rows(in));
+        copy_selected(out, c, in->sel, shoal_batch_rows(in));
         validity_and2(out, c, NULL, in->count);
         return true;
     }

@@ -100,6 +100,16 @@ SHOAL_ARITH_KERNEL_DECL(shoal_int128, i128)
 SHOAL_ARITH_KERNEL_DECL(float, f32)
 SHOAL_ARITH_KERNEL_DECL(double, f64)
 
+/* Exact products into int128 for DECIMAL(p>18) results whose operands are held in int64: no
+ * cast to int128 first. i64 x i64 cannot overflow; i128 x i64 reports int128 overflow (the
+ * result of kernel_arith_i128 MUL on the widened operands, which the tests compare against). */
+shoal_kernel_status kernel_mul_i64_i64_to_i128(const int64_t *restrict a, const int64_t *restrict b,
+                                               shoal_int128 *restrict o, const uint32_t *sel, uint32_t n,
+                                               const uint64_t *restrict valid);
+shoal_kernel_status kernel_mul_i128_i64_to_i128(const shoal_int128 *restrict a, const int64_t *restrict b,
+                                                shoal_int128 *restrict o, const uint32_t *sel, uint32_t n,
+                                                const uint64_t *restrict valid);
+
 #define SHOAL_CMP_KERNEL_DECL(T, SUF)                                                                      \
     void kernel_cmp_##SUF(shoal_kernel_cmp op, const T *restrict a, const T *restrict b, uint8_t *restrict o, \
                           const uint32_t *sel, uint32_t n);

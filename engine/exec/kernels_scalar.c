@@ -78,6 +78,30 @@ DEFINE_INT_ARITH(int32_t, i32, INT32_MIN)
 DEFINE_INT_ARITH(int64_t, i64, INT64_MIN)
 DEFINE_INT_ARITH(shoal_int128, i128, I128_MIN)
 
+/* ---- exact decimal products into int128 (DECIMAL(p>18) results of int64 operands) ----
+ * int64 x int64 always fits int128 (|a b| <= 2^126); int128 x int64 takes the same single
+ * multiply when the int128 operand fits in int64, and the checked 128-bit one otherwise. */
+shoal_kernel_status kernel_mul_i64_i64_to_i128(const int64_t *restrict a, const int64_t *restrict b,
+                                               shoal_int128 *restrict o, const uint32_t *sel, uint32_t n,
+                                               const uint64_t *restrict valid)
+{
+    VALID_ROWS(sel, n, valid, r, o[r] = (shoal_int128)a[r] * b[r]);
+    return SHOAL_KSTATUS_OK;
+}
+
+shoal_kernel_status kernel_mul_i128_i64_to_i128(const shoal_int128 *restrict a, const int64_t *restrict b,
+                                                shoal_int128 *restrict o, const uint32_t *sel, uint32_t n,
+                                                const uint64_t *restrict valid)
+{
+    bool ovf = false;
+    VALID_ROWS(sel, n, valid, r, {
+        shoal_int128 x = a[r];
+        if (x == (int64_t)x) o[r] = (shoal_int128)(int64_t)x * b[r];
+        else ovf |= __builtin_mul_overflow(x, (shoal_int128)b[r], &o[r]);
+    });
+    return ovf ? SHOAL_KSTATUS_OVERFLOW : SHOAL_KSTATUS_OK;
+}
+
 /* ---- floating point: IEEE results, only division by zero is an error (as PostgreSQL) ---- */
 #define DEFINE_FLOAT_ARITH(T, SUF, FMOD)                                                                \
     shoal_kernel_status kernel_arith_##SUF(shoal_kernel_arith op, const T *restrict a, const T *restrict b, \

@@ -387,6 +387,58 @@ static void test_decimal_arithmetic(void)
            "ERROR 22003: numeric overflow");
 }
 
+/* Products with a DECIMAL(p>18) result of int64 operands: the binder's widening casts are
+ * dropped and the product taken 64 x 64 -> 128 bits (i128 x i64 when one side is already
+ * wide); results must equal the 128-bit ones exactly, overflow included. */
+static void test_wide_decimal_products(void)
+{
+    shoal_type types[3] = {DEC(15, 2), DEC(15, 2), T_BIG};
+    const char *cells[] = {"1.00", "3.00", "1",
+                           "-2.50", "0.10", "-9223372036854775808",
+                           "9999999999999.99", "9999999999999.99", "9223372036854775807",
+                           "NULL", "1.00", "NULL",
+                           "-9999999999999.99", "9999999999999.99", "-1",
+                           "10.25", "0.10", "2"};
+    shoal_batch *b = batch(3, types, 6, cells);
+    shoal_expr *x = cast(col(0, DEC(15, 2)), DEC(31, 2)), *y = cast(col(1, DEC(15, 2)), DEC(31, 2));
+    shoal_expr *xy = fn(SHOAL_FUNC_MUL, DEC(31, 4), 2, x, y);
+    EXPECT(eval_in(xy, b), "3.0000|-0.2500|99999999999999800000000000.0001|NULL|-99999999999999800000000000.0001|1.0250");
+    /* (x * y) * (1 + y): i128 x i64; a product past 128 bits overflows */
+    shoal_expr *one_plus = fn(SHOAL_FUNC_ADD, DEC(16, 2), 2, ci(1), col(1, DEC(15, 2)));
+    shoal_expr *charge = fn(SHOAL_FUNC_MUL, DEC(38, 6), 2, xy, cast(one_plus, DEC(38, 2)));
+    set_selection(b, "0,1,3,5");
+    EXPECT(eval_in(charge, b), "12.000000|-0.275000|NULL|1.127500");
+    set_selection(b, "0,4");
+    EXPECT(eval_in(charge, b), "ERROR 22003: numeric overflow");
+    clear_selection(b);
+    /* a 128-bit constant that fits in int64 is narrowed; one that does not stays wide */
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 4), 2, x, cv(DEC(31, 2), "1.50")), b),
+           "1.5000|-3.7500|14999999999999.9850|NULL|-14999999999999.9850|15.3750");
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 4), 2, x, cv(DEC(31, 2), "100000000000000000000.00")), b),
+           "100000000000000000000.0000|-250000000000000000000.0000|999999999999999000000000000000000.0000|NULL|"
+           "-999999999999999000000000000000000.0000|1025000000000000000000.0000");
+    /* the result at another scale: exact at scale 4, then rounded half away from zero */
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 2), 2, x, y), b),
+           "3.00|-0.25|99999999999999800000000000.00|NULL|-99999999999999800000000000.00|1.03");
+    /* BIGINT extremes: INT64_MIN^2 = 2^126 fits in 128 bits; times 2 it does not */
+    shoal_expr *z = cast(col(2, T_BIG), DEC(38, 0));
+    shoal_expr *zz = fn(SHOAL_FUNC_MUL, DEC(38, 0), 2, z, z);
+    EXPECT(eval_in(zz, b), "1|85070591730234615865843651857942052864|85070591730234615847396907784232501249|NULL|1|4");
+    set_selection(b, "0,3,4,5");
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 0), 2, zz, z), b), "1|NULL|-1|8");
+    set_selection(b, "0,2");
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 0), 2, zz, z), b), "ERROR 22003: numeric overflow");
+    set_selection(b, "1");
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 0), 2, zz, cv(DEC(38, 0), "2")), b), "ERROR 22003: numeric overflow");
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 0), 2, cv(DEC(38, 0), "-1"), zz), b), "-85070591730234615865843651857942052864");
+    /* the same products of plain 128-bit operands (no cast to drop) agree */
+    clear_selection(b);
+    shoal_expr *w = fn(SHOAL_FUNC_ADD, DEC(38, 2), 2, x, cv(DEC(38, 2), "0.00"));
+    EXPECT(eval_in(fn(SHOAL_FUNC_MUL, DEC(38, 4), 2, w, y), b),
+           "3.0000|-0.2500|99999999999999800000000000.0001|NULL|-99999999999999800000000000.0001|1.0250");
+    batch_free(b);
+}
+
 /* ================================== comparisons ================================== */
 
 static void test_comparisons(void)
@@ -540,6 +592,28 @@ static void test_casts(void)
     EXPECT(cast1(DEC(10, 2), "12345678.90", DEC(5, 2)), "ERROR 22003: numeric field overflow");
     EXPECT(cast1(DEC(10, 2), "999.99", DEC(5, 2)), "999.99");
     EXPECT(cast1(DEC(10, 3), "999.995", DEC(5, 2)), "ERROR 22003: numeric field overflow"); /* rounds to 1000.00 */
+    /* int64 values to a decimal at the same or a larger scale: one multiply, a bound check */
+    EXPECT(cast1(DEC(15, 2), "12345.67", DEC(10, 3)), "12345.670");
+    EXPECT(cast1(DEC(15, 2), "-12345.67", DEC(10, 3)), "-12345.670");
+    EXPECT(cast1(DEC(15, 2), "12345678.90", DEC(10, 3)), "ERROR 22003: numeric field overflow");
+    EXPECT(cast1(DEC(15, 2), "-9999999999999.99", DEC(31, 2)), "-9999999999999.99");
+    EXPECT(cast1(DEC(18, 2), "9999999999999999.99", DEC(19, 2)), "9999999999999999.99");
+    EXPECT(cast1(DEC(15, 2), "9999999999999.99", DEC(38, 20)), "9999999999999.99000000000000000000");
+    EXPECT(cast1(DEC(15, 2), "9999999999999.99", DEC(38, 21)), "9999999999999.990000000000000000000");
+    EXPECT(cast1(DEC(16, 2), "99999999999999.99", DEC(33, 20)), "ERROR 22003: numeric field overflow");
+    EXPECT(cast1(DEC(16, 2), "-99999999999999.99", DEC(34, 20)), "-99999999999999.99000000000000000000");
+    EXPECT(cast1(T_BIG, "-9223372036854775808", DEC(38, 18)), "-9223372036854775808.000000000000000000");
+    EXPECT(cast1(T_BIG, "-9223372036854775808", DEC(19, 0)), "-9223372036854775808");
+    EXPECT(cast1(T_BIG, "-9223372036854775808", DEC(18, 0)), "ERROR 22003: numeric field overflow");
+    EXPECT(cast1(T_SMALL, "-999", DEC(4, 1)), "-999.0");
+    EXPECT(cast1(T_SMALL, "1000", DEC(4, 1)), "ERROR 22003: numeric field overflow");
+    EXPECT(cast1(T_INT, "-2147483648", DEC(10, 0)), "-2147483648");
+    const char *mixed[] = {"1.5", "NULL", "999999999999.99", "-3.25"};
+    EXPECT(eval_col(cast(col(0, DEC(15, 2)), DEC(16, 4)), DEC(15, 2), 4, mixed), "1.5000|NULL|999999999999.9900|-3.2500");
+    set_sel_text = "0,1,3";
+    EXPECT(eval_col(cast(col(0, DEC(15, 2)), DEC(5, 2)), DEC(15, 2), 4, mixed), "1.50|NULL|-3.25"); /* row 2 not selected */
+    set_sel_text = NULL;
+    EXPECT(eval_col(cast(col(0, DEC(15, 2)), DEC(5, 2)), DEC(15, 2), 4, mixed), "ERROR 22003: numeric field overflow");
     /* integers */
     EXPECT(cast1(T_INT, "70000", T_SMALL), "ERROR 22003: smallint out of range");
     EXPECT(cast1(T_BIG, "-2147483648", T_INT), "-2147483648");
@@ -1244,6 +1318,7 @@ int main(void)
     CU_pSuite s = CU_add_suite("exec_expr", NULL, NULL);
     CU_add_test(s, "integer_arithmetic", test_integer_arithmetic);
     CU_add_test(s, "decimal_arithmetic", test_decimal_arithmetic);
+    CU_add_test(s, "wide_decimal_products", test_wide_decimal_products);
     CU_add_test(s, "comparisons", test_comparisons);
     CU_add_test(s, "three_valued_logic", test_three_valued_logic);
     CU_add_test(s, "in_list", test_in_list);

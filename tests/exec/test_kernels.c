@@ -292,6 +292,86 @@ static void test_agg_known_answers(void)
     CU_ASSERT_EQUAL(kernel_count(NULL, 70, NULL), 70);
 }
 
+/* ============================ wide decimal products ============================
+ * kernel_mul_i64_i64_to_i128 / kernel_mul_i128_i64_to_i128 against kernel_arith_i128 MUL
+ * on the operands widened to int128: same products and the same status, for every length,
+ * selection and NULL pattern, with edge values (INT64_MIN^2 = 2^126; int128 operands past
+ * int64 and past 2^126, which overflow). NULL rows hold values that would overflow: they
+ * must not count. */
+static shoal_int128 edge_i128(void)
+{
+    static const int sh[] = {63, 64, 70, 100, 125, 126};
+    shoal_int128 v = (shoal_int128)1 << sh[rnd_below(6)];
+    if (rnd_below(3) == 0) v -= 1;
+    return rnd_below(2) ? v : -v;
+}
+
+static void test_wide_products_vs_ref(void)
+{
+    enum { N = 2051 };
+    int64_t *a = malloc(N * 8), *b = malloc(N * 8);
+    shoal_int128 *wa = malloc(N * 16), *wb = malloc(N * 16), *got = malloc(N * 16), *want = malloc(N * 16),
+                 *x = malloc(N * 16);
+    uint32_t *sel = malloc(N * 4);
+    for (size_t li = 0; li < NLENGTHS; li++) {
+        uint32_t n = lengths[li];
+        for (int mode = 0; mode < 3; mode++) {
+            fill_i64(a, n, mode);
+            fill_i64(b, n, mode == 1 ? 2 : mode);
+            for (uint32_t i = 0; i < n; i++) {
+                wa[i] = a[i];
+                wb[i] = b[i];
+                x[i] = rnd_below(3) == 0 ? edge_i128() : (shoal_int128)a[i];
+            }
+            for (int pattern = 0; pattern < 6; pattern++) {
+                uint64_t *valid = make_validity(n, pattern);
+                for (int density = -1; density <= 100; density += 50) {
+                    uint32_t m = n, *s = NULL;
+                    if (density >= 0) {
+                        m = make_selection(n, density, sel);
+                        s = sel;
+                    }
+                    memset(got, 0, N * 16);
+                    memset(want, 0, N * 16);
+                    shoal_kernel_status st = kernel_mul_i64_i64_to_i128(a, b, got, s, m, valid);
+                    shoal_kernel_status sr = kernel_arith_i128(SHOAL_KARITH_MUL, wa, wb, want, s, m, valid);
+                    CU_ASSERT_EQUAL(st, SHOAL_KSTATUS_OK);
+                    CU_ASSERT_EQUAL(st, sr);
+                    CU_ASSERT(memcmp(got, want, N * 16) == 0);
+                    memset(got, 0, N * 16);
+                    memset(want, 0, N * 16);
+                    st = kernel_mul_i128_i64_to_i128(x, b, got, s, m, valid);
+                    sr = kernel_arith_i128(SHOAL_KARITH_MUL, x, wb, want, s, m, valid);
+                    CU_ASSERT_EQUAL(st, sr);
+                    if (sr == SHOAL_KSTATUS_OK) CU_ASSERT(memcmp(got, want, N * 16) == 0);
+                }
+                free(valid);
+            }
+        }
+    }
+    /* known answers */
+    int64_t mn[2] = {INT64_MIN, 3}, mx[2] = {INT64_MIN, -7};
+    shoal_int128 o[2];
+    CU_ASSERT_EQUAL(kernel_mul_i64_i64_to_i128(mn, mx, o, NULL, 2, NULL), SHOAL_KSTATUS_OK);
+    CU_ASSERT(o[0] == (shoal_int128)1 << 126 && o[1] == -21);
+    shoal_int128 big[2] = {(shoal_int128)1 << 126, -((shoal_int128)1 << 100)};
+    int64_t two[2] = {2, -2};
+    CU_ASSERT_EQUAL(kernel_mul_i128_i64_to_i128(big, two, o, NULL, 2, NULL), SHOAL_KSTATUS_OVERFLOW);
+    uint32_t second[1] = {1};
+    CU_ASSERT_EQUAL(kernel_mul_i128_i64_to_i128(big, two, o, second, 1, NULL), SHOAL_KSTATUS_OK);
+    CU_ASSERT(o[1] == (shoal_int128)1 << 101);
+    uint64_t row1_only = 2; /* row 0 (which overflows) is NULL */
+    CU_ASSERT_EQUAL(kernel_mul_i128_i64_to_i128(big, two, o, NULL, 2, &row1_only), SHOAL_KSTATUS_OK);
+    free(a);
+    free(b);
+    free(wa);
+    free(wb);
+    free(got);
+    free(want);
+    free(x);
+    free(sel);
+}
+
 /* ================================ scalar kernels ================================ */
 
 static void test_scalar_kernels(void)
@@ -576,6 +656,7 @@ int main(void)
     CU_add_test(suite, "agg_simd_vs_ref", test_agg_simd_vs_ref);
     CU_add_test(suite, "agg_known_answers", test_agg_known_answers);
     CU_add_test(suite, "scalar_kernels", test_scalar_kernels);
+    CU_add_test(suite, "wide_products_vs_ref", test_wide_products_vs_ref);
     CU_add_test(suite, "hash", test_hash);
     CU_add_test(suite, "like_table", test_like_table);
     CU_add_test(suite, "like_kinds", test_like_kinds);
