@@ -19,6 +19,16 @@ typedef struct agg_state {
     shoal_vector extreme;   /* MIN/MAX: one value per group, NULL until the first input */
 } agg_state;
 
+/* Packed keys (the fast path): a row whose key columns are all integers (BOOLEAN to BIGINT,
+ * DATE, TIMESTAMP, DECIMAL(p<=18)) or strings of at most 7 bytes is packed into key_count
+ * words plus a mask word (bit k: key k is NULL), exactly (a string is its bytes, zero-padded,
+ * with its length in the top byte). Those rows find their group in a table of packed keys:
+ * one hash of a few words, whole-word compares, no per-row type dispatch. A row with a longer
+ * string takes the general table (kernel hashes, typed compares). The two never hold the same
+ * key, since whether a key packs depends on the key alone. */
+#define PK_MAX_KEYS 16
+#define PK_TOO_LONG (1ull << 63) /* in the mask word: the row does not pack */
+
 struct shoal_hash_agg {
     shoal_agg_mode mode;
     int key_count;
@@ -26,12 +36,29 @@ struct shoal_hash_agg {
     shoal_vector *keys; /* one value per group per key column */
     int agg_count;
     agg_state *aggs;
-    uint32_t *slots;      /* open addressing: group id or EMPTY_SLOT */
+    uint32_t *slots;      /* general table, open addressing: group id or EMPTY_SLOT */
     uint64_t *slot_hash;
     uint64_t slot_mask;
+    uint32_t general_count; /* groups in the general table */
     uint32_t group_count, group_cap;
-    uint64_t *row_hash;   /* scratch per batch */
-    uint32_t *row_group;
+    /* packed keys */
+    bool packed;          /* every key column can pack */
+    uint32_t *pk_slots;   /* open addressing: group id or EMPTY_SLOT */
+    uint64_t pk_mask;
+    uint32_t pk_count;    /* groups in the packed table */
+    uint64_t *pk_keys;    /* per group: key_count words + mask (groups of the packed table) */
+    uint64_t *pk_rows;    /* scratch: (key_count + 1) words per row, column-major */
+    /* scratch per batch */
+    uint64_t *row_hash;
+    uint32_t *row_group;  /* group of the i-th selected row */
+    uint32_t *slow_rows, *slow_idx; /* rows for the general table: row number, index i */
+    uint32_t *hist;       /* per group: rows of this batch (zero between batches) */
+    uint32_t *touched;    /* groups with hist > 0, in order of first appearance */
+    uint32_t touched_count;
+    bool group_major;     /* this batch is updated group by group (order, tstart) */
+    uint32_t *order;      /* row numbers, grouped: touched group t's rows are [tstart[t], tstart[t+1]) */
+    uint32_t *tstart;
+    uint32_t *gpos;       /* per group: scatter cursor */
     uint32_t scratch_cap;
 };
 
@@ -127,7 +154,23 @@ shoal_hash_agg *shoal_hash_agg_create(shoal_agg_mode mode, int key_count, const 
     h->slots = shoal_xmalloc((h->slot_mask + 1) * sizeof(uint32_t));
     h->slot_hash = shoal_xmalloc((h->slot_mask + 1) * sizeof(uint64_t));
     memset(h->slots, 0xff, (h->slot_mask + 1) * sizeof(uint32_t));
+    h->packed = key_count > 0 && key_count <= PK_MAX_KEYS;
+    for (int k = 0; k < key_count && h->packed; k++) {
+        shoal_physical p = shoal_type_physical(key_types[k]);
+        h->packed = p == SHOAL_PHYS_U8 || p == SHOAL_PHYS_I16 || p == SHOAL_PHYS_I32 || p == SHOAL_PHYS_I64 ||
+                    p == SHOAL_PHYS_STRING;
+    }
+    if (h->packed) {
+        h->pk_mask = 255;
+        h->pk_slots = shoal_xmalloc((h->pk_mask + 1) * sizeof(uint32_t));
+        memset(h->pk_slots, 0xff, (h->pk_mask + 1) * sizeof(uint32_t));
+    }
     return h;
+}
+
+void shoal_hash_agg_disable_packed_keys(shoal_hash_agg *h)
+{
+    if (h->group_count == 0) h->packed = false;
 }
 
 void shoal_hash_agg_free(shoal_hash_agg *h)
@@ -146,8 +189,18 @@ void shoal_hash_agg_free(shoal_hash_agg *h)
     free(h->aggs);
     free(h->slots);
     free(h->slot_hash);
+    free(h->pk_slots);
+    free(h->pk_keys);
+    free(h->pk_rows);
     free(h->row_hash);
     free(h->row_group);
+    free(h->slow_rows);
+    free(h->slow_idx);
+    free(h->hist);
+    free(h->touched);
+    free(h->order);
+    free(h->tstart);
+    free(h->gpos);
     free(h);
 }
 
@@ -173,10 +226,25 @@ static void grow_states(shoal_hash_agg *h, uint32_t need)
             }
         }
     }
+    h->gpos = shoal_xrealloc(h->gpos, cap * sizeof(uint32_t));
+    h->hist = shoal_xrealloc(h->hist, cap * sizeof(uint32_t));
+    memset(h->hist + h->group_cap, 0, (cap - h->group_cap) * sizeof(uint32_t));
+    if (h->packed) h->pk_keys = shoal_xrealloc(h->pk_keys, (size_t)cap * (size_t)(h->key_count + 1) * sizeof(uint64_t));
     h->group_cap = cap;
 }
 
-static void rehash(shoal_hash_agg *h)
+/* A new group for row r of the input: its keys appended, its states zeroed. */
+static uint32_t new_group(shoal_hash_agg *h, const shoal_batch *in, uint32_t r)
+{
+    uint32_t g = h->group_count++;
+    grow_states(h, h->group_count);
+    for (int k = 0; k < h->key_count; k++) shoal_vector_append_from(&h->keys[k], &in->columns[h->key_columns[k]], r);
+    return g;
+}
+
+/* ---- the general table ---- */
+
+static void rehash_general(shoal_hash_agg *h)
 {
     uint64_t new_mask = h->slot_mask * 2 + 1;
     uint32_t *slots = shoal_xmalloc((new_mask + 1) * sizeof(uint32_t));
@@ -196,6 +264,199 @@ static void rehash(shoal_hash_agg *h)
     h->slot_mask = new_mask;
 }
 
+/* Rows rows[0..m) (NULL: 0..m-1) through the general table; the j-th one's group goes to
+ * row_group[idx[j]] (idx NULL: j). */
+static void assign_general(shoal_hash_agg *h, const shoal_batch *in, const uint32_t *rows, const uint32_t *idx,
+                           uint32_t m)
+{
+    for (int k = 0; k < h->key_count; k++)
+        kernel_hash_vector(&in->columns[h->key_columns[k]], rows, m, h->row_hash, k > 0);
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t r = rows ? rows[i] : i;
+        uint64_t hv = h->row_hash[i];
+        uint64_t j = hv & h->slot_mask;
+        uint32_t g;
+        for (;;) {
+            g = h->slots[j];
+            if (g == EMPTY_SLOT) {
+                g = new_group(h, in, r);
+                h->slots[j] = g;
+                h->slot_hash[j] = hv;
+                if ((uint64_t)++h->general_count * 2 > h->slot_mask) rehash_general(h);
+                break;
+            }
+            if (h->slot_hash[j] == hv) {
+                bool same = true;
+                for (int k = 0; k < h->key_count && same; k++)
+                    same = shoal_vector_compare(&in->columns[h->key_columns[k]], r, &h->keys[k], g) == 0; /* NULLs group together */
+                if (same) break;
+            }
+            j = (j + 1) & h->slot_mask;
+        }
+        h->row_group[idx ? idx[i] : i] = g;
+    }
+}
+
+/* ---- the packed table ---- */
+
+/* A string of at most 7 bytes as one word: its bytes (little-endian, zero-padded) and its
+ * length in the top byte. Reads only the string's own bytes. */
+static inline uint64_t pack_short_string(const char *p, uint32_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint64_t w;
+    if (len == 1) { /* CHAR(1) flags and codes */
+        w = u[0];
+    } else if (len >= 4) { /* two overlapping 4-byte loads */
+        uint32_t lo, hi;
+        memcpy(&lo, u, 4);
+        memcpy(&hi, u + len - 4, 4);
+        w = (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+    } else if (len > 0) {
+        w = (uint64_t)u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) | (uint64_t)u[len - 1] << (8 * (len - 1));
+    } else {
+        w = 0;
+    }
+    return w | (uint64_t)len << 56;
+}
+
+/* Packs key column k of the selected rows into words[0..m) and marks NULLs (bit k) and
+ * strings too long to pack (PK_TOO_LONG) in mask[0..m). */
+static void pack_column(const shoal_vector *v, const uint32_t *sel, uint32_t m, int k, uint64_t *restrict words,
+                        uint64_t *restrict mask)
+{
+    const uint64_t *valid = v->validity;
+#define PACK_INTS(T)                                                                                   \
+    do {                                                                                               \
+        const T *x = v->data;                                                                          \
+        if (sel) for (uint32_t i = 0; i < m; i++) words[i] = (uint64_t)(int64_t)x[sel[i]];            \
+        else for (uint32_t i = 0; i < m; i++) words[i] = (uint64_t)(int64_t)x[i];                      \
+    } while (0)
+    switch (shoal_type_physical(v->type)) {
+    case SHOAL_PHYS_U8: {
+        const uint8_t *x = v->data;
+        if (sel) for (uint32_t i = 0; i < m; i++) words[i] = x[sel[i]];
+        else for (uint32_t i = 0; i < m; i++) words[i] = x[i];
+        break;
+    }
+    case SHOAL_PHYS_I16: PACK_INTS(int16_t); break;
+    case SHOAL_PHYS_I32: PACK_INTS(int32_t); break;
+    case SHOAL_PHYS_I64: PACK_INTS(int64_t); break;
+    case SHOAL_PHYS_STRING: {
+        const shoal_string *x = v->data;
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t r = sel ? sel[i] : i;
+            if (valid && !shoal_bit_is_set(valid, r)) { /* the string under a NULL may be garbage */
+                words[i] = 0;
+                continue;
+            }
+            shoal_string str = x[r];
+            if (str.len <= 7) {
+                words[i] = pack_short_string(str.ptr, str.len);
+            } else {
+                words[i] = 0;
+                mask[i] |= PK_TOO_LONG;
+            }
+        }
+        break;
+    }
+    default: /* not packable: create() does not choose the packed path */
+        for (uint32_t i = 0; i < m; i++) mask[i] |= PK_TOO_LONG;
+        break;
+    }
+#undef PACK_INTS
+    if (valid) {
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t r = sel ? sel[i] : i;
+            if (!shoal_bit_is_set(valid, r)) {
+                words[i] = 0;
+                mask[i] |= 1ull << k;
+            }
+        }
+    }
+}
+
+/* Hash of a packed key: words w[0], w[stride], ... (kc of them), then the mask. */
+static inline uint64_t pk_hash(const uint64_t *w, size_t stride, int kc)
+{
+    uint64_t x = w[(size_t)kc * stride] * 0x9e3779b97f4a7c15ULL;
+    for (int k = 0; k < kc; k++) x = (x ^ w[(size_t)k * stride]) * 0xff51afd7ed558ccdULL;
+    x ^= x >> 32;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    return x ^ (x >> 29);
+}
+
+static void rehash_packed(shoal_hash_agg *h)
+{
+    uint64_t new_mask = h->pk_mask * 2 + 1;
+    uint32_t *slots = shoal_xmalloc((new_mask + 1) * sizeof(uint32_t));
+    memset(slots, 0xff, (new_mask + 1) * sizeof(uint32_t));
+    size_t width = (size_t)h->key_count + 1;
+    for (uint64_t i = 0; i <= h->pk_mask; i++) {
+        uint32_t g = h->pk_slots[i];
+        if (g == EMPTY_SLOT) continue;
+        uint64_t j = pk_hash(h->pk_keys + g * width, 1, h->key_count) & new_mask;
+        while (slots[j] != EMPTY_SLOT) j = (j + 1) & new_mask;
+        slots[j] = g;
+    }
+    free(h->pk_slots);
+    h->pk_slots = slots;
+    h->pk_mask = new_mask;
+}
+
+/* Groups of the packed rows; the others are collected for the general table. kc is the key
+ * count (a constant where the caller inlines it). Returns how many rows were collected. */
+static inline __attribute__((always_inline)) uint32_t
+probe_packed(shoal_hash_agg *h, const shoal_batch *in, uint32_t rows, const int kc)
+{
+    const uint64_t *pk = h->pk_rows, *mask = pk + (size_t)kc * rows;
+    const size_t width = (size_t)kc + 1;
+    uint32_t slow = 0;
+    for (uint32_t i = 0; i < rows; i++) {
+        if (mask[i] & PK_TOO_LONG) {
+            h->slow_rows[slow] = shoal_batch_row(in, i);
+            h->slow_idx[slow++] = i;
+            continue;
+        }
+        uint64_t j = pk_hash(pk + i, rows, kc) & h->pk_mask;
+        uint32_t g;
+        for (;;) {
+            g = h->pk_slots[j];
+            if (g == EMPTY_SLOT) {
+                g = new_group(h, in, shoal_batch_row(in, i));
+                uint64_t *gk = h->pk_keys + g * width;
+                for (int k = 0; k <= kc; k++) gk[k] = pk[(size_t)k * rows + i];
+                h->pk_slots[j] = g;
+                if ((uint64_t)++h->pk_count * 2 > h->pk_mask) rehash_packed(h);
+                break;
+            }
+            const uint64_t *gk = h->pk_keys + g * width;
+            bool same = true;
+            for (int k = 0; k <= kc; k++) same &= gk[k] == pk[(size_t)k * rows + i];
+            if (same) break;
+            j = (j + 1) & h->pk_mask;
+        }
+        h->row_group[i] = g;
+    }
+    return slow;
+}
+
+static void assign_packed(shoal_hash_agg *h, const shoal_batch *in, uint32_t rows)
+{
+    int kc = h->key_count;
+    uint64_t *pk = h->pk_rows, *mask = pk + (size_t)kc * rows;
+    memset(mask, 0, rows * sizeof(uint64_t));
+    for (int k = 0; k < kc; k++) pack_column(&in->columns[h->key_columns[k]], in->sel, rows, k, pk + (size_t)k * rows, mask);
+    uint32_t slow;
+    switch (kc) { /* constant key counts: the word loops unroll */
+    case 1: slow = probe_packed(h, in, rows, 1); break;
+    case 2: slow = probe_packed(h, in, rows, 2); break;
+    case 3: slow = probe_packed(h, in, rows, 3); break;
+    default: slow = probe_packed(h, in, rows, kc); break;
+    }
+    if (slow) assign_general(h, in, h->slow_rows, h->slow_idx, slow);
+}
+
 /* Finds or creates the group of every selected row: h->row_group[i]. */
 static void assign_groups(shoal_hash_agg *h, const shoal_batch *in, uint32_t rows)
 {
@@ -203,6 +464,12 @@ static void assign_groups(shoal_hash_agg *h, const shoal_batch *in, uint32_t row
         h->scratch_cap = rows;
         h->row_hash = shoal_xrealloc(h->row_hash, rows * sizeof(uint64_t));
         h->row_group = shoal_xrealloc(h->row_group, rows * sizeof(uint32_t));
+        h->slow_rows = shoal_xrealloc(h->slow_rows, rows * sizeof(uint32_t));
+        h->slow_idx = shoal_xrealloc(h->slow_idx, rows * sizeof(uint32_t));
+        h->touched = shoal_xrealloc(h->touched, rows * sizeof(uint32_t));
+        h->order = shoal_xrealloc(h->order, rows * sizeof(uint32_t));
+        h->tstart = shoal_xrealloc(h->tstart, (rows + 1) * sizeof(uint32_t));
+        if (h->packed) h->pk_rows = shoal_xrealloc(h->pk_rows, (size_t)rows * (size_t)(h->key_count + 1) * sizeof(uint64_t));
     }
     if (h->key_count == 0) {
         if (h->group_count == 0) {
@@ -212,36 +479,8 @@ static void assign_groups(shoal_hash_agg *h, const shoal_batch *in, uint32_t row
         memset(h->row_group, 0, rows * sizeof(uint32_t));
         return;
     }
-    for (int k = 0; k < h->key_count; k++)
-        kernel_hash_vector(&in->columns[h->key_columns[k]], in->sel, rows, h->row_hash, k > 0);
-    for (uint32_t i = 0; i < rows; i++) {
-        uint32_t r = shoal_batch_row(in, i);
-        uint64_t hv = h->row_hash[i];
-        uint64_t j = hv & h->slot_mask;
-        for (;;) {
-            uint32_t g = h->slots[j];
-            if (g == EMPTY_SLOT) {
-                g = h->group_count++;
-                grow_states(h, h->group_count);
-                for (int k = 0; k < h->key_count; k++) shoal_vector_append_from(&h->keys[k], &in->columns[h->key_columns[k]], r);
-                h->slots[j] = g;
-                h->slot_hash[j] = hv;
-                h->row_group[i] = g;
-                if ((uint64_t)h->group_count * 2 > h->slot_mask) rehash(h);
-                break;
-            }
-            if (h->slot_hash[j] == hv) {
-                bool same = true;
-                for (int k = 0; k < h->key_count && same; k++)
-                    same = shoal_vector_compare(&in->columns[h->key_columns[k]], r, &h->keys[k], g) == 0; /* NULLs group together */
-                if (same) {
-                    h->row_group[i] = g;
-                    break;
-                }
-            }
-            j = (j + 1) & h->slot_mask;
-        }
-    }
+    if (h->packed) assign_packed(h, in, rows);
+    else assign_general(h, in, in->sel, NULL, rows);
 }
 
 /* Keeps the smaller (MIN) or larger (MAX) of the group's value and row r of v. */
@@ -294,55 +533,170 @@ static void update_extreme(agg_state *s, uint32_t g, const shoal_vector *v, uint
     if (empty) shoal_vector_set_null(e, g, false);
 }
 
-/* COMPLETE/PARTIAL: one aggregate over input rows. */
-static void update_from_rows(shoal_hash_agg *h, agg_state *s, const shoal_batch *in, uint32_t rows)
+/* Rows per group of this batch (h->hist, h->touched): one pass over the group ids that every
+ * COUNT(*) and every aggregate of an input without NULLs shares. When groups average 4 rows
+ * or more, the rows are also put in group order (a stable counting sort into h->order), so
+ * that each aggregate updates a group's state once per batch from a register instead of once
+ * per row through memory, where consecutive rows of one group would wait on each other's
+ * stores. Within a group the rows keep their order, so sums (floating point included) add
+ * in the same order as row by row. */
+static void batch_order(shoal_hash_agg *h, const shoal_batch *in, uint32_t rows)
 {
     const uint32_t *grp = h->row_group;
+    uint32_t *hist = h->hist, *touched = h->touched, nt = 0;
+    for (uint32_t i = 0; i < rows; i++) {
+        uint32_t g = grp[i];
+        touched[nt] = g;
+        nt += hist[g]++ == 0;
+    }
+    h->touched_count = nt;
+    h->group_major = (uint64_t)nt * 4 <= rows;
+    if (!h->group_major) return;
+    uint32_t pos = 0, *gpos = h->gpos, *order = h->order;
+    for (uint32_t t = 0; t < nt; t++) {
+        h->tstart[t] = pos;
+        gpos[touched[t]] = pos;
+        pos += hist[touched[t]];
+    }
+    h->tstart[nt] = pos;
+    if (in->sel) for (uint32_t i = 0; i < rows; i++) order[gpos[grp[i]]++] = in->sel[i];
+    else for (uint32_t i = 0; i < rows; i++) order[gpos[grp[i]]++] = i;
+}
+static void add_histogram(const shoal_hash_agg *h, int64_t *counts)
+{
+    for (uint32_t t = 0; t < h->touched_count; t++) counts[h->touched[t]] += h->hist[h->touched[t]];
+}
+static void clear_histogram(shoal_hash_agg *h)
+{
+    for (uint32_t t = 0; t < h->touched_count; t++) h->hist[h->touched[t]] = 0;
+    h->touched_count = 0;
+}
+
+/* Row by row: the i-th selected row is r, its group g. */
+#define AGG_ROWS(sel, rows, grp, r, g, BODY)                                                           \
+    do {                                                                                               \
+        if (sel) {                                                                                     \
+            for (uint32_t i_ = 0; i_ < (rows); i_++) {                                                 \
+                uint32_t r = (sel)[i_], g = (grp)[i_];                                                 \
+                BODY;                                                                                  \
+            }                                                                                          \
+        } else {                                                                                       \
+            for (uint32_t r = 0; r < (rows); r++) {                                                    \
+                uint32_t g = (grp)[r];                                                                 \
+                BODY;                                                                                  \
+            }                                                                                          \
+        }                                                                                              \
+    } while (0)
+#define AGG_VALID_ROWS(sel, rows, grp, valid, r, g, BODY)                                              \
+    AGG_ROWS(sel, rows, grp, r, g, if (shoal_bit_is_set(valid, r)) { BODY; })
+/* Group by group (h->group_major): START once per group g, BODY per row r of it, FINISH. */
+#define AGG_GROUPS(h, g, r, START, BODY, FINISH)                                                       \
+    for (uint32_t t_ = 0; t_ < (h)->touched_count; t_++) {                                             \
+        uint32_t g = (h)->touched[t_];                                                                 \
+        const uint32_t *o_ = (h)->order + (h)->tstart[t_], *end_ = (h)->order + (h)->tstart[t_ + 1];   \
+        START;                                                                                         \
+        for (; o_ < end_; o_++) {                                                                      \
+            uint32_t r = *o_;                                                                          \
+            BODY;                                                                                      \
+        }                                                                                              \
+        FINISH;                                                                                        \
+    }
+
+/* SUM/AVG of one typed column (T) into the group's accumulator (ACC, of type AT) and count. */
+#define SUM_INTO(ACC, AT, T)                                                                           \
+    do {                                                                                               \
+        const T *x = v->data;                                                                          \
+        AT *acc_ = ACC;                                                                                \
+        if (h->group_major && valid) {                                                                 \
+            AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t c_ = 0,                                       \
+                       if (shoal_bit_is_set(valid, r)) { a_ += x[r]; c_++; },                          \
+                       acc_[g] = a_; counts[g] += c_);                                                 \
+        } else if (h->group_major) {                                                                   \
+            AGG_GROUPS(h, g, r, AT a_ = acc_[g], a_ += x[r], acc_[g] = a_);                            \
+            add_histogram(h, counts);                                                                  \
+        } else if (valid) {                                                                            \
+            AGG_VALID_ROWS(sel, rows, grp, valid, r, g, acc_[g] += x[r]; counts[g]++);                 \
+        } else {                                                                                       \
+            AGG_ROWS(sel, rows, grp, r, g, acc_[g] += x[r]);                                           \
+            add_histogram(h, counts);                                                                  \
+        }                                                                                              \
+    } while (0)
+
+/* MIN/MAX of integers (SMALLINT to BIGINT, DATE, TIMESTAMP, DECIMAL(p<=18)): a typed loop,
+ * seen[g] standing for the group's validity bit during the loop. */
+#define MINMAX_INTS(T)                                                                                 \
+    do {                                                                                               \
+        const T *x = v->data;                                                                          \
+        T *ex = e->data;                                                                               \
+        if (want_min)                                                                                  \
+            AGG_ROWS(sel, rows, grp, r, g, if (!valid || shoal_bit_is_set(valid, r)) {                 \
+                if (!seen[g] || x[r] < ex[g]) ex[g] = x[r];                                            \
+                seen[g] = 1;                                                                           \
+            });                                                                                        \
+        else                                                                                           \
+            AGG_ROWS(sel, rows, grp, r, g, if (!valid || shoal_bit_is_set(valid, r)) {                 \
+                if (!seen[g] || x[r] > ex[g]) ex[g] = x[r];                                            \
+                seen[g] = 1;                                                                           \
+            });                                                                                        \
+    } while (0)
+
+/* COMPLETE/PARTIAL: one aggregate over input rows (h->row_group and batch_order are set). */
+static void update_from_rows(shoal_hash_agg *h, agg_state *s, const shoal_batch *in, uint32_t rows)
+{
+    const uint32_t *grp = h->row_group, *sel = in->sel;
+    int64_t *counts = s->counts;
     if (s->spec.func == SHOAL_AGG_COUNT_STAR) {
-        for (uint32_t i = 0; i < rows; i++) s->counts[grp[i]]++;
+        add_histogram(h, counts);
         return;
     }
     const shoal_vector *v = &in->columns[s->spec.input];
-    bool nulls = v->validity != NULL;
+    const uint64_t *valid = v->validity;
     switch ((shoal_agg_func)s->spec.func) {
     case SHOAL_AGG_COUNT:
-        for (uint32_t i = 0; i < rows; i++) s->counts[grp[i]] += !(nulls && shoal_vector_is_null(v, shoal_batch_row(in, i)));
+        if (valid) AGG_VALID_ROWS(sel, rows, grp, valid, r, g, counts[g]++);
+        else add_histogram(h, counts);
         break;
     case SHOAL_AGG_SUM:
     case SHOAL_AGG_AVG:
-        if (s->float_sum) {
-            for (uint32_t i = 0; i < rows; i++) {
-                uint32_t r = shoal_batch_row(in, i);
-                if (nulls && shoal_vector_is_null(v, r)) continue;
-                s->float_sums[grp[i]] += shoal_vector_get_f64(v, r);
-                s->counts[grp[i]]++;
-            }
-        } else if (s->input_phys == SHOAL_PHYS_I64 && !nulls) { /* the common decimal/bigint case */
-            const int64_t *x = v->data;
-            for (uint32_t i = 0; i < rows; i++) {
-                s->sums[grp[i]] += x[shoal_batch_row(in, i)];
-                s->counts[grp[i]]++;
-            }
-        } else {
-            for (uint32_t i = 0; i < rows; i++) {
-                uint32_t r = shoal_batch_row(in, i);
-                if (nulls && shoal_vector_is_null(v, r)) continue;
-                s->sums[grp[i]] += shoal_vector_get_i128(v, r);
-                s->counts[grp[i]]++;
-            }
+        switch (s->input_phys) {
+        case SHOAL_PHYS_U8: SUM_INTO(s->sums, shoal_int128, uint8_t); break;
+        case SHOAL_PHYS_I16: SUM_INTO(s->sums, shoal_int128, int16_t); break;
+        case SHOAL_PHYS_I32: SUM_INTO(s->sums, shoal_int128, int32_t); break;
+        case SHOAL_PHYS_I64: SUM_INTO(s->sums, shoal_int128, int64_t); break;
+        case SHOAL_PHYS_I128: SUM_INTO(s->sums, shoal_int128, shoal_int128); break;
+        case SHOAL_PHYS_F32: SUM_INTO(s->float_sums, double, float); break;
+        case SHOAL_PHYS_F64: SUM_INTO(s->float_sums, double, double); break;
+        default: break;
         }
         break;
     case SHOAL_AGG_MIN:
-    case SHOAL_AGG_MAX:
-        for (uint32_t i = 0; i < rows; i++) {
-            uint32_t r = shoal_batch_row(in, i);
-            if (!(nulls && shoal_vector_is_null(v, r))) update_extreme(s, grp[i], v, r);
+    case SHOAL_AGG_MAX: {
+        shoal_vector *e = &s->extreme;
+        shoal_physical p = s->input_phys;
+        if (p == SHOAL_PHYS_I16 || p == SHOAL_PHYS_I32 || p == SHOAL_PHYS_I64) {
+            while (e->count < h->group_count) shoal_vector_append_null(e);
+            uint8_t *seen = shoal_xmalloc(h->group_count ? h->group_count : 1);
+            for (uint32_t t = 0; t < h->touched_count; t++) seen[h->touched[t]] = !shoal_vector_is_null(e, h->touched[t]);
+            bool want_min = s->spec.func == SHOAL_AGG_MIN;
+            if (p == SHOAL_PHYS_I16) MINMAX_INTS(int16_t);
+            else if (p == SHOAL_PHYS_I32) MINMAX_INTS(int32_t);
+            else MINMAX_INTS(int64_t);
+            for (uint32_t t = 0; t < h->touched_count; t++) {
+                uint32_t g = h->touched[t];
+                if (seen[g] && shoal_vector_is_null(e, g)) shoal_vector_set_null(e, g, false);
+            }
+            free(seen);
+            break;
         }
+        AGG_ROWS(sel, rows, grp, r, g, if (!valid || shoal_bit_is_set(valid, r)) update_extreme(s, g, v, r));
         break;
+    }
     default:
         break;
     }
 }
+#undef SUM_INTO
+#undef MINMAX_INTS
 
 /* FINAL: merge one aggregate's state columns starting at column c. */
 static void update_from_states(shoal_hash_agg *h, agg_state *s, const shoal_batch *in, uint32_t rows, int c)
@@ -377,6 +731,7 @@ void shoal_hash_agg_add(shoal_hash_agg *h, const shoal_batch *in)
     uint32_t rows = shoal_batch_rows(in);
     if (rows == 0) return;
     assign_groups(h, in, rows);
+    if (h->mode != SHOAL_AGG_FINAL) batch_order(h, in, rows);
     int c = h->key_count;
     shoal_type scratch[2];
     for (int a = 0; a < h->agg_count; a++) {
@@ -388,6 +743,7 @@ void shoal_hash_agg_add(shoal_hash_agg *h, const shoal_batch *in)
             update_from_rows(h, s, in, rows);
         }
     }
+    clear_histogram(h);
 }
 
 /* AVG of a decimal sum: sum / count at the result scale, rounded half away from zero. */

@@ -8,9 +8,14 @@
  * inputs; SUM/AVG of REAL/DOUBLE -> DOUBLE + BIGINT count; MIN/MAX -> the input type (NULL when
  * no input). A query without GROUP BY has exactly one group, even over empty input.
  *
- * Design: keys are hashed a batch at a time (kernel), then each row probes an open-addressing
- * table of group ids (linear probing; keys compared column by column in typed loops). Group
- * keys and states live in column arrays indexed by group id, so output is a column copy. */
+ * Design: group ids first, then one typed loop per aggregate. Keys that pack into words (all
+ * integer-backed columns, strings of at most 7 bytes: Q1's flags) probe a table of packed
+ * keys, whole-word compares and no per-row dispatch; other keys are hashed a batch at a time
+ * (kernel) and probe an open-addressing table of group ids (linear probing; keys compared
+ * column by column). When a batch's rows average 4 or more per group, they are put in group
+ * order (a stable counting sort) and each aggregate updates a group's state once per batch
+ * from registers; otherwise row by row. Group keys and states live in column arrays indexed
+ * by group id, so output is a column copy. */
 #ifndef SHOAL_ENGINE_AGGREGATE_H
 #define SHOAL_ENGINE_AGGREGATE_H
 
@@ -40,6 +45,9 @@ typedef struct shoal_hash_agg shoal_hash_agg;
 shoal_hash_agg *shoal_hash_agg_create(shoal_agg_mode mode, int key_count, const int *key_columns,
                                       const shoal_type *key_types, int agg_count, const shoal_agg_spec *aggs);
 void shoal_hash_agg_free(shoal_hash_agg *agg);
+/* Tests: every key through the general table (the reference for the packed one). Only before
+ * the first row is added. */
+void shoal_hash_agg_disable_packed_keys(shoal_hash_agg *agg);
 /* Adds the selected rows of a batch. */
 void shoal_hash_agg_add(shoal_hash_agg *agg, const shoal_batch *in);
 uint64_t shoal_hash_agg_group_count(const shoal_hash_agg *agg);

@@ -1,5 +1,7 @@
-/* CUnit tests of hash aggregation: grouping, every aggregate, NULLs, empty input, and that
- * PARTIAL on several slices followed by FINAL equals COMPLETE over all rows. */
+/* CUnit tests of hash aggregation: grouping, every aggregate, NULLs, empty input, that
+ * PARTIAL on several slices followed by FINAL equals COMPLETE over all rows, and that the
+ * packed-key table and the group-by-group updates give what the general table and row-by-row
+ * updates give, on every key type, NULLs, strings that do and do not pack, selections. */
 #include "engine/exec/aggregate.h"
 
 #include <CUnit/Basic.h>
@@ -219,6 +221,191 @@ static void test_many_groups_rehash(void)
     shoal_hash_agg_free(agg);
 }
 
+/* ---- packed keys against the general table ---- */
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+static uint32_t below(uint32_t n) { return (uint32_t)(rnd() % n); }
+
+/* Columns: 0 SMALLINT, 1 INTEGER, 2 BIGINT, 3 VARCHAR, 4 BOOLEAN, 5 DATE, 6 DECIMAL(15,2),
+ * 7 DECIMAL(38,2), 8 DOUBLE. `many`: keys from wide ranges (about one group per row). */
+#define WIDE_COLS 9
+static shoal_type wide_types[WIDE_COLS];
+static void init_wide_types(void)
+{
+    wide_types[0] = shoal_type_make(SHOAL_TYPE_SMALLINT);
+    wide_types[1] = shoal_type_make(SHOAL_TYPE_INTEGER);
+    wide_types[2] = shoal_type_make(SHOAL_TYPE_BIGINT);
+    wide_types[3] = shoal_type_string(SHOAL_TYPE_VARCHAR, 16);
+    wide_types[4] = shoal_type_make(SHOAL_TYPE_BOOLEAN);
+    wide_types[5] = shoal_type_make(SHOAL_TYPE_DATE);
+    wide_types[6] = shoal_type_decimal(15, 2);
+    wide_types[7] = shoal_type_decimal(38, 2);
+    wide_types[8] = shoal_type_make(SHOAL_TYPE_DOUBLE);
+}
+static void make_wide(shoal_batch *b, uint32_t rows, bool many)
+{
+    shoal_batch_init(b, WIDE_COLS, wide_types, rows);
+    /* strings of 0 to 12 bytes, zero bytes inside: 7 bytes pack, 8 do not */
+    static const char *strs[] = {"", "A", "B", "AB", "A\0", "ABC", "ABCD", "ABCDEFG", "ABCDEFG\0", "ABCDEFGH",
+                                 "ABCDEFGHIJKL", "R", "N", "\xc3\xa9"};
+    static const uint32_t lens[] = {0, 1, 1, 2, 2, 3, 4, 7, 8, 8, 12, 1, 1, 2};
+    static const int64_t big_edges[] = {INT64_MIN, INT64_MAX, 0, -1, 1, (int64_t)1 << 56, -((int64_t)1 << 56)};
+    for (uint32_t i = 0; i < rows; i++) {
+        bool null = below(13) == 0;
+        if (null) shoal_vector_append_null(&b->columns[0]);
+        else shoal_vector_append_i64(&b->columns[0], below(5) == 0 ? (below(2) ? INT16_MIN : INT16_MAX) : (int64_t)below(7) - 3);
+        if (below(17) == 0) shoal_vector_append_null(&b->columns[1]);
+        else shoal_vector_append_i64(&b->columns[1], many ? (int64_t)below(100000) - 50000 : (int64_t)below(3) - 1);
+        if (below(19) == 0) shoal_vector_append_null(&b->columns[2]);
+        else shoal_vector_append_i64(&b->columns[2], many ? (int64_t)rnd() : big_edges[below(7)]);
+        if (below(11) == 0) {
+            shoal_vector_append_null(&b->columns[3]);
+        } else if (many && below(2)) {
+            char buf[16];
+            uint32_t n = 1 + below(12);
+            for (uint32_t j = 0; j < n; j++) buf[j] = (char)('a' + below(26));
+            shoal_vector_append_string(&b->columns[3], buf, n);
+        } else {
+            uint32_t k = below(14);
+            shoal_vector_append_string(&b->columns[3], strs[k], lens[k]);
+        }
+        if (below(7) == 0) shoal_vector_append_null(&b->columns[4]);
+        else shoal_vector_append_i64(&b->columns[4], below(2));
+        shoal_vector_append_i64(&b->columns[5], 9000 + below(many ? 3000 : 4));
+        if (below(9) == 0) shoal_vector_append_null(&b->columns[6]);
+        else shoal_vector_append_i64(&b->columns[6], below(4) == 0 ? 99999999999999 - below(3) : (int64_t)below(200000) - 100000);
+        if (below(9) == 0) shoal_vector_append_null(&b->columns[7]);
+        else shoal_vector_append_i128(&b->columns[7], (shoal_int128)(int64_t)rnd() * ((shoal_int128)1 << 40) + below(1000));
+        if (below(9) == 0) shoal_vector_append_null(&b->columns[8]);
+        else shoal_vector_append_f64(&b->columns[8], (double)((int64_t)below(2000000) - 1000000) / 7.0);
+    }
+    b->count = rows;
+}
+
+static void compare_packed_general(int nkeys, const int *keys, bool many, bool partial_final)
+{
+    init_wide_types();
+    shoal_agg_spec s[40];
+    int na = 0;
+    s[na++] = (shoal_agg_spec){SHOAL_AGG_COUNT_STAR, -1, wide_types[0]};
+    for (int c = 0; c < WIDE_COLS; c++) {
+        shoal_type t = wide_types[c];
+        s[na++] = (shoal_agg_spec){SHOAL_AGG_COUNT, c, t};
+        if (c != 3 && c != 4 && c != 5) s[na++] = (shoal_agg_spec){c % 2 ? SHOAL_AGG_SUM : SHOAL_AGG_AVG, c, t};
+        s[na++] = (shoal_agg_spec){c % 2 ? SHOAL_AGG_MIN : SHOAL_AGG_MAX, c, t};
+    }
+    shoal_type key_types[4];
+    for (int k = 0; k < nkeys; k++) key_types[k] = wide_types[keys[k]];
+    shoal_agg_mode mode = partial_final ? SHOAL_AGG_PARTIAL : SHOAL_AGG_COMPLETE;
+    shoal_hash_agg *fast = shoal_hash_agg_create(mode, nkeys, keys, key_types, na, s);
+    shoal_hash_agg *ref = shoal_hash_agg_create(mode, nkeys, keys, key_types, na, s);
+    shoal_hash_agg_disable_packed_keys(ref);
+    for (int round = 0; round < 4; round++) {
+        shoal_batch b;
+        make_wide(&b, round == 3 ? 77 : SHOAL_BATCH_ROWS, many);
+        if (round == 1 || round == 3) { /* a selection: every third row, or a random half */
+            uint32_t *sel = shoal_batch_select_all(&b), k = 0;
+            for (uint32_t r = 0; r < b.count; r++)
+                if (round == 1 ? r % 3 == 0 : below(2)) sel[k++] = r;
+            b.sel_count = k;
+        }
+        shoal_hash_agg_add(fast, &b);
+        shoal_hash_agg_add(ref, &b);
+        shoal_batch_free(&b);
+    }
+    CU_ASSERT_EQUAL(shoal_hash_agg_group_count(fast), shoal_hash_agg_group_count(ref));
+    if (partial_final) { /* FINAL over the partial states, again packed against general */
+        shoal_agg_spec fs[40];
+        memcpy(fs, s, sizeof fs);
+        int pc = shoal_hash_agg_output_count(fast);
+        shoal_type pt[96];
+        shoal_hash_agg_output_types(fast, pt);
+        int fkeys[4] = {0, 1, 2, 3};
+        shoal_hash_agg *ffast = shoal_hash_agg_create(SHOAL_AGG_FINAL, nkeys, fkeys, pt, na, fs);
+        shoal_hash_agg *fref = shoal_hash_agg_create(SHOAL_AGG_FINAL, nkeys, fkeys, pt, na, fs);
+        shoal_hash_agg_disable_packed_keys(fref);
+        shoal_hash_agg *src[2] = {fast, ref}, *dst[2] = {ffast, fref};
+        for (int i = 0; i < 2; i++) {
+            shoal_batch pout;
+            shoal_batch_init(&pout, pc, pt, SHOAL_BATCH_ROWS);
+            uint64_t cursor = 0;
+            while (shoal_hash_agg_next(src[i], &cursor, &pout)) {
+                shoal_hash_agg_add(dst[0], &pout); /* both partial outputs into both finals */
+                shoal_hash_agg_add(dst[1], &pout);
+            }
+            shoal_batch_free(&pout);
+        }
+        shoal_hash_agg_free(fast);
+        shoal_hash_agg_free(ref);
+        fast = ffast;
+        ref = fref;
+    }
+    int n1, n2;
+    char **a = render(fast, &n1), **b = render(ref, &n2);
+    CU_ASSERT_EQUAL(n1, n2);
+    int same = n1 == n2;
+    for (int i = 0; same && i < n1; i++) {
+        same = strcmp(a[i], b[i]) == 0;
+        if (!same) printf("\n  keys %d (first %d), many %d: packed  %s\n  general %s\n", nkeys, keys[0], many, a[i], b[i]);
+    }
+    CU_ASSERT_TRUE(same);
+    free_lines(a, n1);
+    free_lines(b, n2);
+    shoal_hash_agg_free(fast);
+    shoal_hash_agg_free(ref);
+}
+
+static void test_packed_keys_vs_general(void)
+{
+    static const int k_str[] = {3}, k_small_str[] = {0, 3}, k_big[] = {2}, k_three[] = {3, 1, 4}, k_date[] = {5},
+                     k_bool[] = {4}, k_four[] = {4, 0, 5, 3};
+    static const struct { int n; const int *k; } combos[] = {{1, k_str}, {2, k_small_str}, {1, k_big}, {3, k_three},
+                                                           {1, k_date}, {1, k_bool}, {4, k_four}};
+    for (size_t c = 0; c < sizeof combos / sizeof combos[0]; c++)
+        for (int many = 0; many < 2; many++)
+            for (int pf = 0; pf < 2; pf++) compare_packed_general(combos[c].n, combos[c].k, many, pf);
+}
+
+/* Strings of 7 bytes pack, of 8 do not; both, the empty string and NULL are distinct groups. */
+static void test_short_and_long_string_keys(void)
+{
+    shoal_type t[2] = {shoal_type_string(SHOAL_TYPE_VARCHAR, 16), shoal_type_make(SHOAL_TYPE_BIGINT)};
+    shoal_batch b;
+    shoal_batch_init(&b, 2, t, 8);
+    const char *k[] = {"ABCDEFGH", "ABCDEFG", "", NULL, "ABCDEFGH", "", NULL, "ABCDEFG"};
+    for (int i = 0; i < 8; i++) {
+        if (k[i]) shoal_vector_append_string(&b.columns[0], k[i], (uint32_t)strlen(k[i]));
+        else shoal_vector_append_null(&b.columns[0]);
+        shoal_vector_append_i64(&b.columns[1], i + 1);
+    }
+    b.count = 8;
+    shoal_agg_spec s[2] = {{SHOAL_AGG_COUNT_STAR, -1, t[1]}, {SHOAL_AGG_SUM, 1, t[1]}};
+    int key = 0;
+    for (int packed = 0; packed < 2; packed++) {
+        shoal_hash_agg *agg = shoal_hash_agg_create(SHOAL_AGG_COMPLETE, 1, &key, t, 2, s);
+        if (!packed) shoal_hash_agg_disable_packed_keys(agg);
+        shoal_hash_agg_add(agg, &b);
+        shoal_hash_agg_add(agg, &b);
+        int n;
+        char **lines = render(agg, &n);
+        CU_ASSERT_EQUAL_FATAL(n, 4);
+        CU_ASSERT_STRING_EQUAL(lines[0], "ABCDEFGH|4|12|"); /* sorted as text: 'H' < '|' */
+        CU_ASSERT_STRING_EQUAL(lines[1], "ABCDEFG|4|20|");
+        CU_ASSERT_STRING_EQUAL(lines[2], "NULL|4|22|");
+        CU_ASSERT_STRING_EQUAL(lines[3], "|4|18|");
+        free_lines(lines, n);
+        shoal_hash_agg_free(agg);
+    }
+    shoal_batch_free(&b);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
@@ -227,6 +414,8 @@ int main(void)
     CU_add_test(suite, "hand-computed values", test_hand_computed_values);
     CU_add_test(suite, "empty input without GROUP BY", test_empty_input_without_group_by);
     CU_add_test(suite, "many groups (rehash)", test_many_groups_rehash);
+    CU_add_test(suite, "packed keys = general table", test_packed_keys_vs_general);
+    CU_add_test(suite, "short and long string keys", test_short_and_long_string_keys);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();
