@@ -172,26 +172,14 @@ static bool load_group(shoal_table_scan *s, shoal_error *err)
     return true;
 }
 
-/* Copies rows [pos, pos + n) of a decoded block into an empty vector. pos is a multiple of 64. */
+/* Copies rows [pos, pos + n) of a decoded block into an empty vector. pos is a multiple of 64.
+ * Strings keep pointing at the block's bytes, which stay put until the next group is loaded,
+ * that is, past the next shoal_table_scan_next call that the batch is valid until. */
 static void copy_slice(shoal_vector *v, const shoal_decoded_block *b, uint32_t pos, uint32_t n)
 {
     shoal_vector_reserve(v, n);
-    if (b->physical == SHOAL_PHYS_STRING) {
-        const shoal_string *src = (const shoal_string *)b->values + pos;
-        shoal_string *dst = v->data;
-        uint64_t bytes = 0;
-        for (uint32_t i = 0; i < n; i++) bytes += src[i].len;
-        char *heap = shoal_arena_alloc(&v->heap, bytes ? bytes : 1);
-        for (uint32_t i = 0; i < n; i++) {
-            if (src[i].len) memcpy(heap, src[i].ptr, src[i].len);
-            dst[i].ptr = heap;
-            dst[i].len = src[i].len;
-            heap += src[i].len;
-        }
-    } else {
-        size_t width = shoal_physical_size((shoal_physical)b->physical);
-        memcpy(v->data, (const uint8_t *)b->values + (size_t)pos * width, (size_t)n * width);
-    }
+    size_t width = b->physical == SHOAL_PHYS_STRING ? sizeof(shoal_string) : shoal_physical_size((shoal_physical)b->physical);
+    memcpy(v->data, (const uint8_t *)b->values + (size_t)pos * width, (size_t)n * width);
     if (b->validity) {
         size_t words = ((size_t)v->capacity + 63) / 64, used = ((size_t)n + 63) / 64;
         v->validity = shoal_xmalloc(words * sizeof(uint64_t));

@@ -126,9 +126,10 @@ shoal_table_scan *shoal_table_scan_open(shoal_table_store *store, const int *col
                                         const shoal_zone_pred *preds, int pred_count, shoal_error *err);
 /* Initializes a batch shaped for this scan's columns. */
 void shoal_table_scan_init_batch(const shoal_table_scan *scan, shoal_batch *batch);
-/* Fills out with the next up to SHOAL_BATCH_ROWS rows (strings are copied into the batch's
- * vectors). Returns SHOAL_SCAN_ROWS, SHOAL_SCAN_END, or SHOAL_SCAN_ERROR with err set
- * (I/O error or a corrupt block, naming the file and offset). */
+/* Fills out with the next up to SHOAL_BATCH_ROWS rows. Strings point into the scan's decoded
+ * block: like the batch, they are valid until the next call or close (copy them to keep them).
+ * Returns SHOAL_SCAN_ROWS, SHOAL_SCAN_END, or SHOAL_SCAN_ERROR with err set (I/O error or a
+ * corrupt block, naming the file and offset). */
 int shoal_table_scan_next(shoal_table_scan *scan, shoal_batch *out, shoal_error *err);
 const shoal_scan_stats *shoal_table_scan_stats(const shoal_table_scan *scan);
 void shoal_table_scan_close(shoal_table_scan *scan);
