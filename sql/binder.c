@@ -718,11 +718,167 @@ static shoal_extract_field extract_field_of(shoal_datepart_kind p)
     }
 }
 
+/* ---- window functions ---- */
+
+static bool window_func_of(const shoal_ast_func_call *c, shoal_window_func *f)
+{
+    static const struct { const char *name; shoal_window_func f; } names[] = {
+        {"row_number", SHOAL_WIN_ROW_NUMBER}, {"rank", SHOAL_WIN_RANK},         {"dense_rank", SHOAL_WIN_DENSE_RANK},
+        {"lag", SHOAL_WIN_LAG},               {"lead", SHOAL_WIN_LEAD},         {"first_value", SHOAL_WIN_FIRST_VALUE},
+        {"last_value", SHOAL_WIN_LAST_VALUE}, {"count", SHOAL_WIN_COUNT},       {"sum", SHOAL_WIN_SUM},
+        {"avg", SHOAL_WIN_AVG},               {"min", SHOAL_WIN_MIN},           {"max", SHOAL_WIN_MAX},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(c->name, names[i].name) == 0) {
+            *f = names[i].f;
+            if (*f == SHOAL_WIN_COUNT && c->star) *f = SHOAL_WIN_COUNT_STAR;
+            return true;
+        }
+    return false;
+}
+
+/* A frame bound as an offset from the current row (INT64_MIN/MAX: unbounded). */
+static bool frame_offset(shoal_binder *b, const shoal_ast_frame_bound *fb, int64_t *out)
+{
+    switch (fb->kind) {
+    case SHOAL_AST_BOUND_UNBOUNDED_PRECEDING: *out = INT64_MIN; return true;
+    case SHOAL_AST_BOUND_UNBOUNDED_FOLLOWING: *out = INT64_MAX; return true;
+    case SHOAL_AST_BOUND_CURRENT_ROW: *out = 0; return true;
+    case SHOAL_AST_BOUND_PRECEDING:
+    case SHOAL_AST_BOUND_FOLLOWING: {
+        const shoal_ast_node *o = fb->offset;
+        if (!shoal_is_a(o, literal) || ((const shoal_ast_literal *)o)->kind != SHOAL_AST_LITERAL_INTEGER ||
+            ((const shoal_ast_literal *)o)->integer < 0) {
+            shoal_bind_error(b, o ? o->loc : (shoal_location){0, 0, 0}, "22013", "frame offsets must be non-negative integer constants");
+            return false;
+        }
+        int64_t n = ((const shoal_ast_literal *)o)->integer;
+        *out = fb->kind == SHOAL_AST_BOUND_PRECEDING ? -n : n;
+        return true;
+    }
+    }
+    return false;
+}
+
+static shoal_expr *bind_window(shoal_binder *b, const shoal_ast_func_call *c)
+{
+    shoal_window_func f;
+    if (!b->allow_windows)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_GROUPING_ERROR, "window functions are not allowed here");
+    if (!window_func_of(c, &f))
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "%s is not a window function", c->name);
+    if (c->distinct || c->filter)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "DISTINCT and FILTER in window functions are not supported");
+    if (b->window_count == SHOAL_MAX_WINDOWS)
+        return shoal_bind_error(b, c->node.loc, "54001", "more than %d window functions", SHOAL_MAX_WINDOWS);
+    const shoal_ast_window_spec *ws = c->over;
+    if (ws->partition_by.count > SHOAL_MAX_WINDOW_KEYS || ws->order_by.count > SHOAL_MAX_WINDOW_KEYS)
+        return shoal_bind_error(b, c->node.loc, "54001", "more than %d PARTITION BY or ORDER BY keys", SHOAL_MAX_WINDOW_KEYS);
+    shoal_bound_window w;
+    memset(&w, 0, sizeof w);
+    w.spec.func = (uint8_t)f;
+    w.spec.arg = -1;
+    w.spec.default_arg = -1;
+    w.spec.offset = 1;
+    bool allow = b->allow_windows;
+    b->allow_windows = false; /* no windows inside windows */
+    int argc = c->args.count;
+    int want_min = 0, want_max = 0;
+    switch (f) {
+    case SHOAL_WIN_ROW_NUMBER:
+    case SHOAL_WIN_RANK:
+    case SHOAL_WIN_DENSE_RANK:
+    case SHOAL_WIN_COUNT_STAR: break;
+    case SHOAL_WIN_LAG:
+    case SHOAL_WIN_LEAD: want_min = 1, want_max = 3; break;
+    default: want_min = want_max = 1; break;
+    }
+    if (argc < want_min || argc > want_max) {
+        b->allow_windows = allow;
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s with %d argument%s does not exist",
+                                c->name, argc, argc == 1 ? "" : "s");
+    }
+    if (argc >= 1 && (w.arg = settle_type(b, bind(b, shoal_ast_list_at(&c->args, 0)))) == NULL) return b->allow_windows = allow, NULL;
+    if (argc >= 2) {
+        const shoal_ast_node *o = shoal_ast_list_at(&c->args, 1);
+        if (!shoal_is_a(o, literal) || ((const shoal_ast_literal *)o)->kind != SHOAL_AST_LITERAL_INTEGER ||
+            ((const shoal_ast_literal *)o)->integer < 0) {
+            b->allow_windows = allow;
+            return shoal_bind_error(b, o->loc, "22023", "the offset of %s must be a non-negative integer constant", c->name);
+        }
+        w.spec.offset = ((const shoal_ast_literal *)o)->integer;
+    }
+    if (argc == 3) {
+        shoal_expr *d = bind(b, shoal_ast_list_at(&c->args, 2));
+        if (d == NULL) return b->allow_windows = allow, NULL;
+        if ((w.default_value = shoal_bind_cast(b, coerce_literal(b, d, w.arg->type), w.arg->type)) == NULL) return b->allow_windows = allow, NULL;
+    }
+    for (int i = 0; i < ws->partition_by.count; i++)
+        if ((w.partition[w.npartition++] = settle_type(b, bind(b, shoal_ast_list_at(&ws->partition_by, i)))) == NULL)
+            return b->allow_windows = allow, NULL;
+    for (int i = 0; i < ws->order_by.count; i++) {
+        const shoal_ast_sort_item *s = (const shoal_ast_sort_item *)shoal_ast_list_at(&ws->order_by, i);
+        if ((w.order[w.norder] = settle_type(b, bind(b, s->expr))) == NULL) return b->allow_windows = allow, NULL;
+        w.descending[w.norder] = s->direction == SHOAL_AST_SORT_DESC;
+        w.nulls_first[w.norder] = s->nulls == SHOAL_AST_NULLS_DEFAULT ? w.descending[w.norder] : s->nulls == SHOAL_AST_NULLS_FIRST;
+        w.norder++;
+    }
+    b->allow_windows = allow;
+    /* the frame */
+    w.spec.frame = SHOAL_FRAME_DEFAULT;
+    if (ws->frame_mode != SHOAL_AST_FRAME_NONE) {
+        int64_t lo, hi;
+        if (!frame_offset(b, &ws->frame_start, &lo) || !frame_offset(b, &ws->frame_end, &hi)) return NULL;
+        if (ws->frame_mode == SHOAL_AST_FRAME_RANGE) {
+            /* RANGE with offsets needs value arithmetic on the order key: only the unbounded forms */
+            if (lo == INT64_MIN && hi == 0) {
+                w.spec.frame = SHOAL_FRAME_DEFAULT;
+            } else if (lo == INT64_MIN && hi == INT64_MAX) {
+                w.spec.frame = SHOAL_FRAME_ROWS;
+                w.spec.frame_start = lo;
+                w.spec.frame_end = hi;
+            } else {
+                return shoal_bind_error(b, ws->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                        "RANGE frames with offsets are not supported yet (use ROWS)");
+            }
+        } else {
+            if (lo > hi || lo == INT64_MAX || hi == INT64_MIN)
+                return shoal_bind_error(b, ws->node.loc, "42P20", "the frame starts after it ends");
+            w.spec.frame = SHOAL_FRAME_ROWS;
+            w.spec.frame_start = lo;
+            w.spec.frame_end = hi;
+        }
+    }
+    /* result type */
+    switch (f) {
+    case SHOAL_WIN_ROW_NUMBER:
+    case SHOAL_WIN_RANK:
+    case SHOAL_WIN_DENSE_RANK:
+    case SHOAL_WIN_COUNT:
+    case SHOAL_WIN_COUNT_STAR: w.spec.result_type = shoal_type_make(SHOAL_TYPE_BIGINT); break;
+    case SHOAL_WIN_SUM:
+    case SHOAL_WIN_AVG: {
+        if (!is_numeric(w.arg->type)) {
+            char t[48];
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", c->name,
+                                    type_text(w.arg->type, t));
+        }
+        shoal_agg_spec as = {0};
+        as.func = f == SHOAL_WIN_SUM ? SHOAL_AGG_SUM : SHOAL_AGG_AVG;
+        as.input_type = w.arg->type;
+        w.spec.result_type = shoal_agg_result_type(&as);
+        break;
+    }
+    default: w.spec.result_type = w.arg->type; break;
+    }
+    b->windows[b->window_count] = w;
+    return shoal_expr_column(b->arena, SHOAL_WINDOW_COLUMN_BASE + b->window_count++, w.spec.result_type);
+}
+
 static shoal_expr *bind_function(shoal_binder *b, const shoal_ast_func_call *c)
 {
     shoal_agg_func af;
-    if (c->over)
-        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "window functions are not supported yet");
+    if (c->over) return bind_window(b, c);
     if (agg_func_of(c->name, &af)) return bind_aggregate(b, c, af);
     int argc = c->args.count;
     const char *name = c->name;
@@ -989,3 +1145,5 @@ shoal_expr *shoal_bind_equality(shoal_binder *b, shoal_location loc, shoal_expr 
 }
 
 bool shoal_bound_expr_equal(const shoal_expr *x, const shoal_expr *y) { return expr_equal(x, y); }
+
+bool shoal_bind_common_type(shoal_type a, shoal_type b, shoal_type *out) { return common_type(a, b, out); }

@@ -15,6 +15,7 @@
 #include "engine/catalog/catalog.h"
 #include "engine/exec/aggregate.h"
 #include "engine/exec/expr.h"
+#include "engine/exec/plan.h"
 #include "runtime/error.h"
 #include "sql/ast.h"
 
@@ -61,6 +62,22 @@ typedef struct shoal_bind_subquery {
     shoal_expr *value;
 } shoal_bind_subquery;
 
+#define SHOAL_MAX_WINDOWS 32
+#define SHOAL_MAX_WINDOW_KEYS 8
+/* A window function call met in the select list or ORDER BY: it binds to the placeholder
+ * COLUMN SHOAL_WINDOW_COLUMN_BASE + its number, which the planner replaces by the column the
+ * WINDOW operator computes. Its expressions are in the space the call was bound in (table
+ * columns, or above an aggregation the keys and aggregates). */
+#define SHOAL_WINDOW_COLUMN_BASE (1 << 24)
+typedef struct shoal_bound_window {
+    shoal_window_spec spec; /* func, offset, frame, result_type (arg/default_arg: the planner's) */
+    shoal_expr *arg, *default_value;
+    int npartition, norder;
+    shoal_expr *partition[SHOAL_MAX_WINDOW_KEYS];
+    shoal_expr *order[SHOAL_MAX_WINDOW_KEYS];
+    bool descending[SHOAL_MAX_WINDOW_KEYS], nulls_first[SHOAL_MAX_WINDOW_KEYS];
+} shoal_bound_window;
+
 typedef struct shoal_binder {
     shoal_arena *arena; /* bound expressions live here (the plan's arena) */
     const char *sql;    /* statement text, for error positions */
@@ -91,6 +108,11 @@ typedef struct shoal_binder {
     shoal_agg_spec aggs[SHOAL_MAX_AGGREGATES];
     shoal_expr *agg_inputs[SHOAL_MAX_AGGREGATES]; /* pre-aggregation input (NULL: COUNT(*)) */
     bool agg_distinct[SHOAL_MAX_AGGREGATES];      /* agg(DISTINCT input) */
+
+    /* window functions (set allow_windows where they may appear) */
+    bool allow_windows;
+    int window_count;
+    shoal_bound_window windows[SHOAL_MAX_WINDOWS];
 } shoal_binder;
 
 void shoal_binder_init(shoal_binder *b, shoal_arena *arena, const char *sql, shoal_error *err);
@@ -117,6 +139,8 @@ shoal_expr *shoal_expr_remapped(shoal_arena *a, const shoal_expr *e, const int *
 /* x = y with both sides cast to their common type (args[0], args[1] of the result, unless it
  * folded to a constant); NULL with b->err set when they cannot be compared. */
 shoal_expr *shoal_bind_equality(shoal_binder *b, shoal_location loc, shoal_expr *x, shoal_expr *y);
+/* The type both a and b convert to (UNION columns, comparisons); false when none. */
+bool shoal_bind_common_type(shoal_type a, shoal_type b, shoal_type *out);
 /* Structural equality of bound expressions. */
 bool shoal_bound_expr_equal(const shoal_expr *x, const shoal_expr *y);
 /* A printable name for an output column: alias, column name, function name or "?column?". */

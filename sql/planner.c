@@ -373,6 +373,10 @@ static bool materialize(pctx *pc, rel *r, uint8_t output, int nkeys, const int *
     r->plan = recv;
     if (output == SHOAL_STEP_BROADCAST) {
         r->dist = DIST_REPLICATED;
+    } else if (nkeys == 0) {
+        r->dist = DIST_PARTITIONED; /* all on rank 0 */
+        r->nhash = 0;
+        r->neq = 0;
     } else {
         r->dist = DIST_HASHED;
         r->nhash = nkeys < MAX_HASH ? nkeys : MAX_HASH;
@@ -1074,6 +1078,126 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
     return true;
 }
 
+/* ---- window functions ---- */
+
+/* A positional expression (over r's columns) in gid space; window placeholders stay. */
+static shoal_expr *pos_to_gid(pctx *pc, const shoal_expr *e, const rel *r)
+{
+    shoal_expr *c = shoal_arena_alloc(pc->a, sizeof *c);
+    *c = *e;
+    if (c->kind == SHOAL_EXPR_COLUMN && c->column < SHOAL_WINDOW_COLUMN_BASE) c->column = r->gids[e->column];
+    if (e->arg_count > 0) {
+        c->args = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)e->arg_count);
+        for (int i = 0; i < e->arg_count; i++) c->args[i] = pos_to_gid(pc, e->args[i], r);
+    }
+    return c;
+}
+
+/* Window placeholders replaced by the columns the WINDOW nodes compute. */
+static shoal_expr *replace_windows(pctx *pc, const shoal_expr *e, const int *win_gid)
+{
+    shoal_expr *c = shoal_arena_alloc(pc->a, sizeof *c);
+    *c = *e;
+    if (c->kind == SHOAL_EXPR_COLUMN && c->column >= SHOAL_WINDOW_COLUMN_BASE) c->column = win_gid[e->column - SHOAL_WINDOW_COLUMN_BASE];
+    if (e->arg_count > 0) {
+        c->args = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)e->arg_count);
+        for (int i = 0; i < e->arg_count; i++) c->args[i] = replace_windows(pc, e->args[i], win_gid);
+    }
+    return c;
+}
+
+static bool same_window(const shoal_bound_window *x, const shoal_bound_window *y)
+{
+    if (x->npartition != y->npartition || x->norder != y->norder) return false;
+    for (int k = 0; k < x->npartition; k++)
+        if (!shoal_bound_expr_equal(x->partition[k], y->partition[k])) return false;
+    for (int k = 0; k < x->norder; k++)
+        if (!shoal_bound_expr_equal(x->order[k], y->order[k]) || x->descending[k] != y->descending[k] ||
+            x->nulls_first[k] != y->nulls_first[k])
+            return false;
+    return true;
+}
+
+/* The window functions over r (gid space): each group of functions sharing PARTITION BY and
+ * ORDER BY becomes one WINDOW node, after a redistribution on the partition keys (or, without
+ * PARTITION BY, after sending every row to rank 0); win_gid[w] = the column of window w. */
+static bool apply_windows(pctx *pc, rel *r, shoal_bound_window *windows, int count, int *win_gid)
+{
+    bool done[SHOAL_MAX_WINDOWS] = {false};
+    for (int w = 0; w < count; w++) {
+        if (done[w]) continue;
+        int members[SHOAL_MAX_WINDOWS], nm = 0;
+        for (int v = w; v < count; v++)
+            if (!done[v] && same_window(&windows[w], &windows[v])) {
+                members[nm++] = v;
+                done[v] = true;
+            }
+        const shoal_bound_window *W = &windows[w];
+        int pg[SHOAL_MAX_WINDOW_KEYS], og[SHOAL_MAX_WINDOW_KEYS], ag[SHOAL_MAX_WINDOWS], dg[SHOAL_MAX_WINDOWS];
+        for (int k = 0; k < W->npartition; k++)
+            if ((pg[k] = rel_add_expr(pc, r, W->partition[k])) < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
+        for (int k = 0; k < W->norder; k++)
+            if ((og[k] = rel_add_expr(pc, r, W->order[k])) < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
+        for (int m = 0; m < nm; m++) {
+            const shoal_bound_window *x = &windows[members[m]];
+            ag[m] = x->arg ? rel_add_expr(pc, r, x->arg) : -1;
+            dg[m] = x->default_value ? rel_add_expr(pc, r, x->default_value) : -1;
+        }
+        if (pc->nranks > 1 && r->dist != DIST_REPLICATED) {
+            if (W->npartition > 0) {
+                bool placed = false;
+                for (int k = 0; k < W->npartition && !placed; k++) placed = hashed_on(r, pg[k]);
+                if (!placed && r->dist == DIST_HASHED && r->nhash > 1) {
+                    placed = true;
+                    for (int h = 0; h < r->nhash && placed; h++) {
+                        bool in = false;
+                        for (int k = 0; k < W->npartition; k++) in |= pg[k] == r->hash_gids[h];
+                        placed = in;
+                    }
+                }
+                if (!placed && !materialize(pc, r, SHOAL_STEP_REDISTRIBUTE, W->npartition, pg, "DS_DIST_WINDOW")) return false;
+            } else if (!materialize(pc, r, SHOAL_STEP_REDISTRIBUTE, 0, NULL, "DS_DIST_WINDOW_RANK0")) {
+                return false;
+            }
+        }
+        int n = r->ncols + nm;
+        shoal_plan *wn = mk(pc, SHOAL_PLAN_WINDOW, r->plan, n);
+        memcpy(wn->types, r->plan->types, sizeof(shoal_type) * (size_t)r->ncols);
+        memcpy(wn->names, r->plan->names, sizeof(char *) * (size_t)r->ncols);
+        wn->window_partition_count = W->npartition;
+        wn->window_partition_keys = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(W->npartition + 1));
+        for (int k = 0; k < W->npartition; k++) wn->window_partition_keys[k] = rel_pos(r, pg[k]);
+        wn->sort_key_count = W->norder;
+        wn->sort_keys = shoal_arena_alloc(pc->a, sizeof(shoal_sort_key) * (size_t)(W->norder + 1));
+        for (int k = 0; k < W->norder; k++) {
+            wn->sort_keys[k].column = rel_pos(r, og[k]);
+            wn->sort_keys[k].descending = W->descending[k];
+            wn->sort_keys[k].nulls_first = W->nulls_first[k];
+        }
+        wn->window_count = nm;
+        wn->windows = shoal_arena_alloc(pc->a, sizeof(shoal_window_spec) * (size_t)(nm + 1));
+        int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(n + 1));
+        memcpy(gids, r->gids, sizeof(int) * (size_t)r->ncols);
+        for (int m = 0; m < nm; m++) {
+            shoal_window_spec *ws = &wn->windows[m];
+            *ws = windows[members[m]].spec;
+            ws->arg = ag[m] >= 0 ? rel_pos(r, ag[m]) : -1;
+            ws->default_arg = dg[m] >= 0 ? rel_pos(r, dg[m]) : -1;
+            wn->types[r->ncols + m] = ws->result_type;
+            wn->names[r->ncols + m] = "";
+            int g = new_gid(pc, ws->result_type);
+            if (g < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
+            gids[r->ncols + m] = g;
+            win_gid[members[m]] = g;
+        }
+        wn->est_rows = r->rows;
+        r->plan = wn;
+        r->ncols = n;
+        r->gids = gids;
+    }
+    return true;
+}
+
 /* ---- a SELECT block ---- */
 
 /* Output items after * expansion: the AST expression, or a scope column for *. */
@@ -1407,6 +1531,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         outputs[k] = shoal_expr_column(pc->a, k, b.keys[k]->type); /* post-aggregation: key k */
         names[k] = "";
     }
+    b.allow_windows = true;
     for (int i = 0; i < nt; i++) {
         shoal_expr *e;
         if (targets[i].expr == NULL) {
@@ -1429,6 +1554,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         outputs[nlead + i] = e;
         names[nlead + i] = targets[i].name;
     }
+    b.allow_windows = false;
     shoal_expr *having = NULL;
     if (sel->having) {
         having = shoal_bind_condition(&b, sel->having, true);
@@ -1436,6 +1562,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         if (having->type.id != SHOAL_TYPE_BOOLEAN)
             return plan_error(pc->err, sel->having->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "argument of HAVING must be type boolean");
     }
+    b.allow_windows = true;
     int nextra = 0;
     shoal_sort_key *sort_keys = shoal_arena_alloc(pc->a, sizeof(shoal_sort_key) * (size_t)(norder + 1));
     for (int i = 0; i < norder; i++) {
@@ -1455,11 +1582,23 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         sort_keys[i].descending = s->direction == SHOAL_AST_SORT_DESC;
         sort_keys[i].nulls_first = s->nulls == SHOAL_AST_NULLS_DEFAULT ? sort_keys[i].descending : s->nulls == SHOAL_AST_NULLS_FIRST;
     }
+    b.allow_windows = false;
     int nout = nlead + nt + nextra;
     /* EXISTS: the block's output is what the correlation needs (keys and residual columns) */
     if (corr && corr->exists) nout = 0;
 
     /* ---- build the FROM items: scans of the columns used, with their filters ---- */
+    if (bl.nitems == 0 && !top) {
+        /* a nested SELECT without FROM: one row with no columns, on every rank */
+        fnode *f = shoal_arena_alloc(pc->a, sizeof *f);
+        memset(f, 0, sizeof *f);
+        f->kind = FN_DERIVED;
+        f->loc = sel->node.loc;
+        shoal_plan *one = mk(pc, SHOAL_PLAN_RECEIVE, NULL, 0);
+        one->temp_id = SHOAL_TEMP_ONE_ROW;
+        f->derived = (rel){.plan = one, .ncols = 0, .gids = NULL, .dist = DIST_REPLICATED, .rows = 1};
+        bl.items[bl.nitems++] = f;
+    }
     if (bl.nitems == 0) {
         if (npending > 0 || grouped || nsub > 0)
             return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "WHERE, GROUP BY and aggregates need a FROM clause");
@@ -1756,7 +1895,21 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
                 b.agg_distinct[j] = false;
             }
         }
-        if (top) {
+        if (b.window_count > 0) {
+            /* windows over the groups: the aggregation ends on the ranks, then everything is in
+             * gid space again for apply_windows */
+            if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs)) return false;
+            rel aggrel = cur;
+            if (having) rel_filter(pc, &cur, pos_to_gid(pc, having, &aggrel));
+            for (int i = 0; i < nout; i++) outputs[i] = pos_to_gid(pc, outputs[i], &aggrel);
+            for (int w = 0; w < b.window_count; w++) {
+                shoal_bound_window *x = &b.windows[w];
+                if (x->arg) x->arg = pos_to_gid(pc, x->arg, &aggrel);
+                if (x->default_value) x->default_value = pos_to_gid(pc, x->default_value, &aggrel);
+                for (int k = 0; k < x->npartition; k++) x->partition[k] = pos_to_gid(pc, x->partition[k], &aggrel);
+                for (int k = 0; k < x->norder; k++) x->order[k] = pos_to_gid(pc, x->order[k], &aggrel);
+            }
+        } else if (top) {
             /* partial on every rank; the leader finishes (few groups come back per rank) */
             shoal_agg_spec *aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
             int32_t *keycols = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(nk + 1));
@@ -1807,7 +1960,13 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
                 else cur.dist = DIST_PARTITIONED;
             }
         }
-    } else if (!top) {
+    }
+    if (b.window_count > 0) {
+        int win_gid[SHOAL_MAX_WINDOWS];
+        if (!apply_windows(pc, &cur, b.windows, b.window_count, win_gid)) return false;
+        for (int i = 0; i < nout; i++) outputs[i] = replace_windows(pc, outputs[i], win_gid);
+    }
+    if ((!grouped || b.window_count > 0) && !top) {
         int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(nout + 1));
         for (int i = 0; i < nout; i++) {
             if (outputs[i]->kind == SHOAL_EXPR_COLUMN) gids[i] = outputs[i]->column;
@@ -1833,9 +1992,24 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
 }
 
 /* A query nested in another (derived table, CTE, subquery): a relation on the ranks. */
+static bool plan_setop(pctx *pc, const shoal_ast_node *body, const shoal_bind_scope *parent, const cte_scope *ctes, rel *out,
+                       const char ***names);
+
 static bool plan_query_rel(pctx *pc, const shoal_ast_query *q, const shoal_bind_scope *parent, const cte_scope *ctes,
                            corr_info *corr, rel *out, const char ***names)
 {
+    if (!shoal_is_a(q->body, select)) {
+        if (q->limit || q->offset)
+            return plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "LIMIT in a subquery is not supported yet");
+        cte_scope *cs = (cte_scope *)ctes;
+        for (int i = 0; i < q->ctes.count; i++) {
+            cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
+            c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
+            c->next = cs;
+            cs = c;
+        }
+        return plan_setop(pc, q->body, parent, cs, out, names);
+    }
     block_result res;
     if (!plan_block(pc, q, parent, ctes, false, corr, &res)) return false;
     if (res.r.plan == NULL)
@@ -1848,12 +2022,180 @@ static bool plan_query_rel(pctx *pc, const shoal_ast_query *q, const shoal_bind_
     return true;
 }
 
+/* A relation on every rank with r's rows once each (a replicated one goes to rank 0). */
+static bool unreplicate(pctx *pc, rel *r)
+{
+    if (r->dist != DIST_REPLICATED || pc->nranks == 1) return true;
+    return materialize(pc, r, SHOAL_STEP_REDISTRIBUTE, 0, NULL, "DS_DIST_RANK0");
+}
+
+static shoal_expr *int_const(pctx *pc, shoal_type_id t, bool is_null, int64_t v)
+{
+    shoal_value x;
+    memset(&x, 0, sizeof x);
+    x.type = shoal_type_make(t);
+    x.is_null = is_null;
+    x.v.i64 = v;
+    return shoal_expr_const(pc->a, x);
+}
+
+/* UNION [ALL] / INTERSECT / EXCEPT: both sides as relations, columns cast to common types,
+ * concatenated by APPEND on every rank; UNION de-duplicates with a distributed aggregation
+ * on every column; INTERSECT and EXCEPT tag each side's rows and keep the groups the tags
+ * select (GROUP BY treats NULLs as equal, as set operations must). */
+static bool plan_setop(pctx *pc, const shoal_ast_node *body, const shoal_bind_scope *parent, const cte_scope *ctes, rel *out,
+                       const char ***names)
+{
+    if (shoal_is_a(body, query)) return plan_query_rel(pc, (const shoal_ast_query *)body, parent, ctes, NULL, out, names);
+    if (shoal_is_a(body, select)) {
+        shoal_ast_query *w = shoal_arena_alloc(pc->a, sizeof *w);
+        memset(w, 0, sizeof *w);
+        w->node.tag = SHOAL_AST_QUERY;
+        w->node.loc = body->loc;
+        w->body = (shoal_ast_node *)body;
+        return plan_query_rel(pc, w, parent, ctes, NULL, out, names);
+    }
+    if (!shoal_is_a(body, set_operation))
+        return plan_error(pc->err, body->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this query form is not supported yet");
+    const shoal_ast_set_operation *so = (const shoal_ast_set_operation *)body;
+    const char *opname = so->op == SHOAL_AST_UNION ? "UNION" : so->op == SHOAL_AST_INTERSECT ? "INTERSECT" : "EXCEPT";
+    if (so->all && so->op != SHOAL_AST_UNION)
+        return pfail(pc, body->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "%s ALL is not supported yet", opname);
+    rel L, R;
+    const char **lnames = NULL, **rnames = NULL;
+    if (!plan_setop(pc, so->left, parent, ctes, &L, &lnames) || !plan_setop(pc, so->right, parent, ctes, &R, &rnames)) return false;
+    if (L.ncols != R.ncols) return pfail(pc, body->loc, "42601", "each %s query must have the same number of columns", opname);
+    int n = L.ncols;
+    /* common column types */
+    shoal_expr **lx = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 3));
+    shoal_expr **rx = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 3));
+    int *lg = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(n + 3)), *rg = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(n + 3));
+    shoal_binder b;
+    shoal_binder_init(&b, pc->a, pc->sql, pc->err);
+    for (int i = 0; i < n; i++) {
+        shoal_type lt = pc->gid_type[L.gids[i]], rt = pc->gid_type[R.gids[i]], t;
+        if (!shoal_bind_common_type(lt, rt, &t))
+            return pfail(pc, body->loc, SHOAL_SQLSTATE_DATATYPE_MISMATCH, "%s types of column %d cannot be matched", opname, i + 1);
+        lx[i] = shoal_bind_cast(&b, shoal_expr_column(pc->a, L.gids[i], lt), t);
+        rx[i] = shoal_bind_cast(&b, shoal_expr_column(pc->a, R.gids[i], rt), t);
+        lg[i] = lx[i]->kind == SHOAL_EXPR_COLUMN ? L.gids[i] : new_gid(pc, t);
+        rg[i] = rx[i]->kind == SHOAL_EXPR_COLUMN ? R.gids[i] : new_gid(pc, t);
+        if (lg[i] < 0 || rg[i] < 0) return pfail(pc, body->loc, "54001", "too many columns");
+    }
+    int width = n;
+    if (so->op != SHOAL_AST_UNION) { /* tags: (1, NULL) on the left rows, (NULL, 1) on the right */
+        lx[n] = int_const(pc, SHOAL_TYPE_INTEGER, false, 1);
+        lx[n + 1] = int_const(pc, SHOAL_TYPE_INTEGER, true, 0);
+        rx[n] = int_const(pc, SHOAL_TYPE_INTEGER, true, 0);
+        rx[n + 1] = int_const(pc, SHOAL_TYPE_INTEGER, false, 1);
+        for (int k = n; k < n + 2; k++) {
+            lg[k] = new_gid(pc, shoal_type_make(SHOAL_TYPE_INTEGER));
+            rg[k] = new_gid(pc, shoal_type_make(SHOAL_TYPE_INTEGER));
+        }
+        width = n + 2;
+    }
+    rel_project(pc, &L, width, lx, lg);
+    rel_project(pc, &R, width, rx, rg);
+    bool both_replicated = L.dist == DIST_REPLICATED && R.dist == DIST_REPLICATED;
+    if (!both_replicated && (!unreplicate(pc, &L) || !unreplicate(pc, &R))) return false;
+    shoal_plan *ap = mk(pc, SHOAL_PLAN_APPEND, L.plan, width);
+    ap->child2 = R.plan;
+    rel u = {0};
+    u.plan = ap;
+    u.ncols = width;
+    u.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(width + 1));
+    for (int i = 0; i < width; i++) {
+        ap->types[i] = L.plan->types[i];
+        ap->names[i] = "";
+        if ((u.gids[i] = new_gid(pc, ap->types[i])) < 0) return pfail(pc, body->loc, "54001", "too many columns");
+    }
+    u.dist = both_replicated ? DIST_REPLICATED : DIST_PARTITIONED;
+    u.rows = L.rows + R.rows;
+    ap->est_rows = u.rows;
+    if (so->op == SHOAL_AST_UNION && !so->all) {
+        shoal_expr **keys = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) keys[i] = shoal_expr_column(pc->a, u.gids[i], ap->types[i]);
+        if (!agg_distributed(pc, &u, n, keys, 0, NULL, NULL)) return false;
+    } else if (so->op != SHOAL_AST_UNION) {
+        shoal_expr **keys = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) keys[i] = shoal_expr_column(pc->a, u.gids[i], ap->types[i]);
+        shoal_agg_spec specs[2];
+        shoal_expr *inputs[2];
+        memset(specs, 0, sizeof specs);
+        for (int k = 0; k < 2; k++) {
+            specs[k].func = SHOAL_AGG_COUNT;
+            specs[k].input_type = shoal_type_make(SHOAL_TYPE_INTEGER);
+            inputs[k] = shoal_expr_column(pc->a, u.gids[n + k], specs[k].input_type);
+        }
+        if (!agg_distributed(pc, &u, n, keys, 2, specs, inputs)) return false;
+        shoal_type bt = shoal_type_make(SHOAL_TYPE_BOOLEAN), big = pc->gid_type[u.gids[n]];
+        shoal_expr *zero = int_const(pc, big.id, false, 0);
+        shoal_expr **a1 = shoal_arena_alloc(pc->a, 2 * sizeof(shoal_expr *)), **a2 = shoal_arena_alloc(pc->a, 2 * sizeof(shoal_expr *));
+        a1[0] = shoal_expr_column(pc->a, u.gids[n], big);
+        a1[1] = zero;
+        a2[0] = shoal_expr_column(pc->a, u.gids[n + 1], big);
+        a2[1] = zero;
+        shoal_expr *left_has = shoal_expr_func(pc->a, SHOAL_FUNC_GT, bt, 2, a1);
+        shoal_expr *right_test = shoal_expr_func(pc->a, so->op == SHOAL_AST_INTERSECT ? SHOAL_FUNC_GT : SHOAL_FUNC_EQ, bt, 2, a2);
+        rel_filter(pc, &u, and_of(pc, left_has, right_test));
+        shoal_expr **cols = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
+        int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) {
+            gids[i] = u.gids[i];
+            cols[i] = shoal_expr_column(pc->a, gids[i], pc->gid_type[gids[i]]);
+        }
+        rel_project(pc, &u, n, cols, gids);
+    }
+    *out = u;
+    *names = lnames;
+    return true;
+}
+
 /* The outermost query: its steps, the final gather, the leader's plan. */
 static bool plan_top(pctx *pc, const shoal_ast_query *q, const cte_scope *ctes, shoal_select_plan *out)
 {
     memset(out, 0, sizeof *out);
     block_result res;
-    if (!plan_block(pc, q, NULL, ctes, true, NULL, &res)) return false;
+    if (shoal_is_a(q->body, select)) {
+        if (!plan_block(pc, q, NULL, ctes, true, NULL, &res)) return false;
+    } else {
+        /* a set operation: ORDER BY names or numbers its output columns */
+        memset(&res, 0, sizeof res);
+        cte_scope *cs = (cte_scope *)ctes;
+        for (int i = 0; i < q->ctes.count; i++) {
+            cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
+            c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
+            c->next = cs;
+            cs = c;
+        }
+        if (!plan_setop(pc, q->body, NULL, cs, &res.r, &res.names)) return false;
+        int n = res.r.ncols;
+        res.nout = res.nt = n;
+        res.outputs = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
+        res.types = shoal_arena_alloc(pc->a, sizeof(shoal_type) * (size_t)(n + 1));
+        target_item *targets = shoal_arena_alloc(pc->a, sizeof(target_item) * (size_t)(n + 1));
+        for (int i = 0; i < n; i++) {
+            res.types[i] = pc->gid_type[res.r.gids[i]];
+            res.outputs[i] = shoal_expr_column(pc->a, res.r.gids[i], res.types[i]);
+            targets[i] = (target_item){NULL, i, res.names[i], q->node.loc};
+        }
+        res.limit = -1;
+        if (!constant_count(q->limit, &res.limit, pc->err) || !constant_count(q->offset, &res.offset, pc->err)) return false;
+        res.nsort = q->order_by.count;
+        res.sort_keys = shoal_arena_alloc(pc->a, sizeof(shoal_sort_key) * (size_t)(res.nsort + 1));
+        for (int i = 0; i < res.nsort; i++) {
+            const shoal_ast_sort_item *s = (const shoal_ast_sort_item *)shoal_ast_list_at(&q->order_by, i);
+            bool bad = false;
+            int col = order_target(s, targets, n, pc->err, &bad);
+            if (bad) return false;
+            if (col < 0)
+                return plan_error(pc->err, s->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                  "ORDER BY of a set operation must name or number an output column");
+            res.sort_keys[i].column = col;
+            res.sort_keys[i].descending = s->direction == SHOAL_AST_SORT_DESC;
+            res.sort_keys[i].nulls_first = s->nulls == SHOAL_AST_NULLS_DEFAULT ? res.sort_keys[i].descending : s->nulls == SHOAL_AST_NULLS_FIRST;
+        }
+    }
     shoal_arena *a = pc->a;
     int nout = res.nout, nt = res.nt;
     shoal_plan *fin;

@@ -119,6 +119,12 @@ static shoal_batch *next_received(shoal_operator *op, shoal_eval_error *err)
     int count = ctx->received_count;
     uint8_t *const *data = (uint8_t *const *)ctx->received;
     const size_t *len = ctx->received_len;
+    if (op->plan->temp_id == SHOAL_TEMP_ONE_ROW) { /* one row of no columns, once */
+        if (op->received_index++ > 0) return NULL;
+        shoal_batch_reset(&op->out);
+        op->out.count = 1;
+        return &op->out;
+    }
     if (op->plan->temp_id >= 0) {
         if (op->plan->temp_id >= ctx->temp_count) {
             shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "intermediate result %d is missing on rank %d", op->plan->temp_id, ctx->rank);

@@ -101,6 +101,8 @@ typedef struct shoal_scan_pred {
     shoal_value value;
 } shoal_scan_pred;
 
+#define SHOAL_TEMP_ONE_ROW (-2)
+
 typedef struct shoal_plan shoal_plan;
 struct shoal_plan {
     uint8_t kind;
@@ -138,7 +140,8 @@ struct shoal_plan {
     int64_t offset;
 
     /* RECEIVE */
-    int32_t temp_id; /* < 0: the leader's gathered results; else an intermediate result */
+    int32_t temp_id; /* -1: the leader's gathered results; >= 0 an intermediate result;
+                        SHOAL_TEMP_ONE_ROW: one row of no columns (SELECT without FROM) */
 
     /* HASH_JOIN */
     uint8_t join_type;       /* shoal_join_type */

@@ -181,6 +181,10 @@ static void partition(query_actor_state *q, const shoal_batch *b)
         for (int d = 0; d < copies; d++) shoal_batch_write(shoal_exchange_buffer(&q->exchange, d), b, NULL, 0);
         return;
     }
+    if (q->key_count == 0) { /* no keys: every row to rank 0 (a window over the whole input) */
+        shoal_batch_write(shoal_exchange_buffer(&q->exchange, 0), b, NULL, 0);
+        return;
+    }
     q->hashes = shoal_xrealloc(q->hashes, (size_t)n * sizeof(uint64_t));
     for (int k = 0; k < q->key_count; k++) kernel_hash_vector(&b->columns[q->keys[k]], b->sel, n, q->hashes, k > 0);
     for (int d = 0; d < size; d++) {

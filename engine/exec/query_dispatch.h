@@ -35,7 +35,8 @@ enum {
 typedef enum shoal_step_output {
     SHOAL_STEP_GATHER = 0,   /* to the leader */
     SHOAL_STEP_BROADCAST,    /* every rank gets every row */
-    SHOAL_STEP_REDISTRIBUTE, /* each row to rank hash(keys) mod rank count (the loads' DISTKEY hash) */
+    SHOAL_STEP_REDISTRIBUTE, /* each row to rank hash(keys) mod rank count (the loads' DISTKEY hash);
+                                with no keys, every row to rank 0 */
 } shoal_step_output;
 
 typedef struct shoal_query_step {
