@@ -64,6 +64,7 @@ typedef struct pctx {
     int nsteps;
     int outer_refs;
     int depth;
+    const struct cte_scope *ctes; /* the CTEs visible where an uncorrelated scalar subquery runs */
 } pctx;
 
 /* What a subquery block reports about its correlation with the enclosing block. */
@@ -921,7 +922,7 @@ static shoal_expr *eval_scalar_now(pctx *pc, const shoal_ast_subquery_expr *q)
     sub.steps = shoal_arena_alloc(pc->a, sizeof(shoal_query_step) * SHOAL_MAX_QUERY_STEPS);
     sub.nsteps = 0;
     shoal_select_plan plan;
-    if (!plan_top(&sub, q->query, NULL, &plan)) return NULL;
+    if (!plan_top(&sub, q->query, pc->ctes, &plan)) return NULL;
     pc->ngid = sub.ngid;
     if (plan.final_plan->column_count != 1) {
         plan_error(pc->err, q->node.loc, "42601", "subquery must return only one column");
@@ -1281,6 +1282,8 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     memset(&bl, 0, sizeof bl);
     bl.pc = pc;
     bl.ctes = cs;
+    const cte_scope *saved_ctes = pc->ctes;
+    pc->ctes = cs;
     bl.scope.parent = parent;
     bl.scope.outer_refs = &pc->outer_refs;
     bl.scope.gid_used = pc->gid_used;
@@ -1613,6 +1616,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         res->limit = limit;
         res->offset = offset;
         pc->depth--;
+        pc->ctes = saved_ctes;
         return true;
     }
     bool *consumed = shoal_arena_alloc(pc->a, sizeof(bool) * (size_t)(npending + 1));
@@ -1871,6 +1875,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         rel_project(pc, &cur, nneed, need, gids);
         res->r = cur;
         pc->depth--;
+        pc->ctes = saved_ctes;
         return true;
     }
 
@@ -1988,6 +1993,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     res->offset = offset;
     for (int i = 0; i < nout; i++) res->types[i] = outputs[i]->type;
     pc->depth--;
+    pc->ctes = saved_ctes;
     return true;
 }
 
