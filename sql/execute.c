@@ -301,19 +301,22 @@ static void emit_batch(void *arg, const shoal_batch *b)
 
 /* Runs a planned SELECT: its steps on the ranks, the final plan on the leader; emit gets the
  * output batches. Without steps (SELECT without FROM) one empty row feeds the final plan. */
-static bool run_select_plan(shoal_sql_session *s, const shoal_select_plan *plan, shoal_emit_fn emit, void *arg,
-                            shoal_error *err)
+static bool run_select_plan_stats(shoal_sql_session *s, const shoal_select_plan *plan, shoal_emit_fn emit, void *arg,
+                                  shoal_query_result *stats, shoal_error *err)
 {
     const shoal_plan *fin = plan->final_plan;
     if (plan->step_count > 0) {
         shoal_query_result res;
         shoal_query_run_steps(s->rt, plan->steps, plan->step_count, fin, emit, arg, &res);
-        free(res.rank_stats);
-        if (res.status != SHOAL_REQUEST_OK) {
-            *err = res.error;
-            return false;
+        bool ok = res.status == SHOAL_REQUEST_OK;
+        if (!ok) *err = res.error;
+        if (stats && ok) {
+            *stats = res;
+        } else {
+            free(res.rank_stats);
+            free(res.step_stats);
         }
-        return true;
+        return ok;
     }
     shoal_batch one;
     shoal_batch_init(&one, 0, NULL, 1);
@@ -339,6 +342,12 @@ static bool run_select_plan(shoal_sql_session *s, const shoal_select_plan *plan,
         return false;
     }
     return true;
+}
+
+static bool run_select_plan(shoal_sql_session *s, const shoal_select_plan *plan, shoal_emit_fn emit, void *arg,
+                            shoal_error *err)
+{
+    return run_select_plan_stats(s, plan, emit, arg, NULL, err);
 }
 
 /* An uncorrelated scalar subquery, run before the query that uses it. */
@@ -431,13 +440,29 @@ static bool exec_explain(shoal_sql_session *s, const shoal_ast_explain *n, const
 {
     if (!shoal_is_a(n->statement, query))
         return loc_error(err, n->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "EXPLAIN of this statement is not supported%s", "");
-    if (n->analyze)
-        return loc_error(err, n->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported yet%s", "");
     shoal_select_plan plan;
     if (!plan_select(s, (const shoal_ast_query *)n->statement, sql, a, &plan, err)) return false;
     static char text[262144];
     text[0] = '\0';
-    shoal_select_plan_explain(&plan, shoal_rt_size(s->rt), text, sizeof text);
+    if (n->analyze) {
+        /* run it (rows counted, not shown), then the plan with what each step did */
+        select_run run = {&(shoal_result_sink){0}, 0};
+        shoal_query_result stats;
+        memset(&stats, 0, sizeof stats);
+        double t0 = shoal_now_ms();
+        if (!run_select_plan_stats(s, &plan, emit_batch, &run, &stats, err)) return false;
+        double ms = shoal_now_ms() - t0;
+        shoal_select_plan_explain_analyze(&plan, shoal_rt_size(s->rt), stats.step_stats, text, sizeof text);
+        size_t used = strlen(text);
+        uint64_t exchanged = 0;
+        for (int i = 0; i < stats.step_count * stats.rank_count; i++) exchanged += stats.step_stats[i].bytes_exchanged;
+        snprintf(text + used, sizeof text - used, "Result: %llu rows in %.1f ms; %llu bytes moved between ranks by exchanges\n",
+                 (unsigned long long)run.rows, ms, (unsigned long long)exchanged);
+        free(stats.rank_stats);
+        free(stats.step_stats);
+    } else {
+        shoal_select_plan_explain(&plan, shoal_rt_size(s->rt), text, sizeof text);
+    }
     char *names[1] = {"QUERY PLAN"};
     shoal_type types[1] = {shoal_type_string(SHOAL_TYPE_VARCHAR, 0)};
     if (sink->columns) sink->columns(sink->arg, 1, names, types);

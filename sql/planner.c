@@ -2307,7 +2307,22 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
     return plan_top(&pc, q, NULL, out);
 }
 
+static void explain_steps(const shoal_select_plan *plan, int rank_count, const shoal_query_rank_stats *stats, char *buf,
+                          size_t size);
+
 void shoal_select_plan_explain(const shoal_select_plan *plan, int rank_count, char *buf, size_t size)
+{
+    explain_steps(plan, rank_count, NULL, buf, size);
+}
+
+void shoal_select_plan_explain_analyze(const shoal_select_plan *plan, int rank_count, const shoal_query_rank_stats *step_stats,
+                                       char *buf, size_t size)
+{
+    explain_steps(plan, rank_count, step_stats, buf, size);
+}
+
+static void explain_steps(const shoal_select_plan *plan, int rank_count, const shoal_query_rank_stats *stats, char *buf,
+                          size_t size)
 {
     shoal_plan_explain(plan->final_plan, 0, buf, size);
     for (int s = plan->step_count - 1; s >= 0; s--) {
@@ -2319,6 +2334,29 @@ void shoal_select_plan_explain(const shoal_select_plan *plan, int rank_count, ch
                                                                 : "Redistribute by hash";
         snprintf(buf + used, size - used, "  ->  XN Network %s (%s) step=%d%s, %d rank%s\n", what, st->label ? st->label : "",
                  s, st->rank0_only ? " from rank 0 (replicated input)" : "", rank_count, rank_count == 1 ? "" : "s");
+        if (stats) {
+            uint64_t rows = 0, rows_max = 0, bytes = 0, bytes_max = 0, blocks = 0, skipped = 0;
+            double ms_max = 0, ms_sum = 0;
+            for (int r = 0; r < rank_count; r++) {
+                const shoal_query_rank_stats *x = &stats[s * rank_count + r];
+                rows += x->rows_sent;
+                if (x->rows_sent > rows_max) rows_max = x->rows_sent;
+                uint64_t moved = st->output == SHOAL_STEP_GATHER ? x->bytes_sent : x->bytes_exchanged;
+                bytes += moved;
+                if (moved > bytes_max) bytes_max = moved;
+                blocks += x->blocks_read;
+                skipped += x->blocks_skipped;
+                ms_sum += x->elapsed_ms;
+                if (x->elapsed_ms > ms_max) ms_max = x->elapsed_ms;
+            }
+            used = strlen(buf);
+            if (used + 1 < size)
+                snprintf(buf + used, size - used,
+                         "        actual: rows=%llu (max/rank %llu), bytes moved=%llu (max/rank %llu), time max %.1f ms (sum %.1f), "
+                         "blocks read=%llu skipped=%llu\n",
+                         (unsigned long long)rows, (unsigned long long)rows_max, (unsigned long long)bytes,
+                         (unsigned long long)bytes_max, ms_max, ms_sum, (unsigned long long)blocks, (unsigned long long)skipped);
+        }
         shoal_plan_explain(st->fragment, 2, buf, size);
     }
 }

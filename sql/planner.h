@@ -44,6 +44,11 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
                        const shoal_planner_hooks *hooks, shoal_select_plan *out, shoal_error *err);
 /* EXPLAIN text of a planned SELECT: the leader's final plan, then each step with its movement. */
 void shoal_select_plan_explain(const shoal_select_plan *plan, int rank_count, char *buf, size_t size);
+/* The same after running it: under each step, what it did on the ranks (rows out, bytes sent
+ * to other ranks, time, blocks read and skipped by zone maps: sums and the busiest rank).
+ * step_stats: step s, rank r at [s * rank_count + r] (shoal_query_result). */
+void shoal_select_plan_explain_analyze(const shoal_select_plan *plan, int rank_count, const shoal_query_rank_stats *step_stats,
+                                       char *buf, size_t size);
 /* Looks a table up the way a query names it (schema defaults to public); NULL with err set
  * ("relation \"x\" does not exist") when absent. */
 shoal_table_def *shoal_resolve_table(const shoal_catalog *cat, const shoal_ast_qualified_name *name, shoal_error *err);

@@ -419,6 +419,8 @@ void shoal_query_run_steps(shoal_rt *rt, const shoal_query_step *steps, int step
     memset(result, 0, sizeof *result);
     result->rank_count = shoal_rt_size(rt);
     result->rank_stats = shoal_xcalloc((size_t)result->rank_count, sizeof *result->rank_stats);
+    result->step_count = step_count > 0 ? step_count : 0;
+    result->step_stats = shoal_xcalloc((size_t)(result->rank_count * (result->step_count + 1)), sizeof *result->step_stats);
     if (step_count < 1 || step_count > SHOAL_MAX_QUERY_STEPS || steps[step_count - 1].output != SHOAL_STEP_GATHER) {
         result->status = SHOAL_REQUEST_ERROR;
         shoal_error_set(&result->error, shoal_rt_rank(rt), SHOAL_SQLSTATE_INTERNAL, "a query's last step must gather (%d steps)", step_count);
@@ -463,6 +465,7 @@ void shoal_query_run_steps(shoal_rt *rt, const shoal_query_step *steps, int step
                     shoal_query_rank_stats one;
                     memcpy(&one, req.replies[r]->payload, sizeof one);
                     add_stats(&result->rank_stats[r], &one);
+                    result->step_stats[s * result->rank_count + r] = one;
                 }
         } else {
             result->error = req.error;

@@ -67,8 +67,10 @@ typedef void (*shoal_emit_fn)(void *arg, const shoal_batch *batch);
 typedef struct shoal_query_result {
     shoal_request_status status;
     shoal_error error;                 /* when status != OK */
-    shoal_query_rank_stats *rank_stats; /* one per rank (caller frees) */
+    shoal_query_rank_stats *rank_stats; /* one per rank, summed over the steps (caller frees) */
     int rank_count;
+    int step_count;
+    shoal_query_rank_stats *step_stats; /* step s, rank r at [s * rank_count + r] (caller frees) */
 } shoal_query_result;
 
 /* Leader: runs the fragment on every rank, then final_plan over the results; emit gets each

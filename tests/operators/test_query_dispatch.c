@@ -161,6 +161,7 @@ static void test_partial_final_over_ranks(void)
         for (int r = 0; r < res.rank_count; r++) scanned += res.rank_stats[r].rows_scanned;
         CU_ASSERT_EQUAL(scanned, TOTAL_ROWS);
         free(res.rank_stats);
+        free(res.step_stats);
 
         /* A failing rank: the error names it, and the next query still works. */
         build_plans(&a, 666, &fragment, &final_plan);
@@ -171,12 +172,14 @@ static void test_partial_final_over_ranks(void)
         CU_ASSERT_STRING_EQUAL(res.error.sqlstate, "XX001");
         CU_ASSERT(strstr(res.error.message, "checksum") != NULL);
         free(res.rank_stats);
+        free(res.step_stats);
         build_plans(&a, 1, &fragment, &final_plan);
         memset(&c, 0, sizeof c);
         shoal_query_run(rt, fragment, final_plan, collect, &c, &res);
         CU_ASSERT_EQUAL(res.status, SHOAL_REQUEST_OK);
         CU_ASSERT_EQUAL(c.rows, 3);
         free(res.rank_stats);
+        free(res.step_stats);
         shoal_arena_reset(&a);
         for (int r = 0; r < world_size; r++)
             shoal_send_payload(rt, NULL, shoal_addr_make(r, SHOAL_ACTOR_SYSTEM), SHOAL_MSG_SHUTDOWN, 0, NULL, 0);
