@@ -25,19 +25,25 @@
  * hashes are dropped after the build); otherwise it is scanned comparing the full 64-bit hash
  * and the keys are checked afterwards.
  *
- * Probe, a batch at a time: hash the batch's key columns (kernels), look up every row's
- * bucket range [pos, end), then run rounds over a worklist of probe rows. A round collects up
- * to SHOAL_BATCH_ROWS candidate pairs (probe row, build row), resuming mid-bucket where the
+ * Probe, a batch at a time: hash the batch's key columns (kernels), look up every row's bucket
+ * range [pos, end), then run rounds over a worklist of probe rows. A probe is a few cache
+ * misses (directory, the bucket's first key, each gathered build column), so for a table past
+ * 32K buckets the batch first makes prefetch passes: every row's directory entry, then every
+ * bucket's first key (or hash), so the misses of 2048 rows overlap instead of queueing; the
+ * table's big arrays sit on 2 MiB pages (MADV_HUGEPAGE) so they cost no TLB misses. (Measured
+ * and left out: prefetching the build columns too, and a blocked Bloom filter in front of the
+ * directory; both were slower at SF1 size, even with half the probes missing.) A round collects
+ * up to SHOAL_BATCH_ROWS candidate pairs (probe row, build row), resuming mid-bucket where the
  * last round stopped; the pairs are checked column by column in typed loops (int8..int128,
- * float, double, strings), then, with a residual, the referenced probe and build columns of
- * the pairs are gathered into a pair batch (probe columns then build columns, the residual's
- * numbering) and narrowed with shoal_expr_filter. The pairs that survive set the matched
- * flags (per probe row; per build row for RIGHT/FULL) and, for the kinds that emit pairs, are
+ * float, double, strings), then, with a residual, the referenced probe and build columns of the
+ * pairs are gathered into a pair batch (probe columns then build columns, the residual's
+ * numbering) and narrowed with shoal_expr_filter. The pairs that survive set the matched flags
+ * (per probe row; per build row for RIGHT/FULL) and, for the kinds that emit pairs, are
  * gathered into the output batch, which is column-wise too: one typed copy loop per column.
  * Output that does not fit stays pending and the next call resumes there, so one probe batch
  * may give many output batches. Strings are not copied on output: they point into the probe
- * batch or the join's heap. Output from several probe batches shares one output batch unless
- * a probe column is a string (those point into the probe batch, which the next pull replaces).
+ * batch or the join's heap. Output from several probe batches shares one output batch unless a
+ * probe column is a string (those point into the probe batch, which the next pull replaces).
  *
  * Join kinds. INNER emits the pairs. LEFT/FULL emit them, then each probe batch's unmatched
  * rows with NULL build columns; RIGHT/FULL emit the unmatched build rows, with NULL probe
