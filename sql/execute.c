@@ -453,9 +453,15 @@ static bool exec_explain(shoal_sql_session *s, const shoal_ast_explain *n, const
         if (!run_select_plan_stats(s, &plan, emit_batch, &run, &stats, err)) return false;
         double ms = shoal_now_ms() - t0;
         shoal_select_plan_explain_analyze(&plan, shoal_rt_size(s->rt), stats.step_stats, text, sizeof text);
-        size_t used = strlen(text);
+        size_t used;
         uint64_t exchanged = 0;
         for (int i = 0; i < stats.step_count * stats.rank_count; i++) exchanged += stats.step_stats[i].bytes_exchanged;
+        for (int r = 0; r < stats.rank_count; r++) {
+            used = strlen(text);
+            snprintf(text + used, sizeof text - used, "Rank %d: peak resident memory %.1f MiB\n", r,
+                     (double)stats.rank_stats[r].peak_resident_bytes / (1024.0 * 1024.0));
+        }
+        used = strlen(text);
         snprintf(text + used, sizeof text - used, "Result: %llu rows in %.1f ms; %llu bytes moved between ranks by exchanges\n",
                  (unsigned long long)run.rows, ms, (unsigned long long)exchanged);
         free(stats.rank_stats);

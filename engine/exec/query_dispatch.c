@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define BATCHES_PER_TURN 16
 #define CHUNK_BYTES (1u << 20)
@@ -154,6 +155,8 @@ static void report_done(shoal_rt *rt, query_actor_state *q)
     q->stats.blocks_read = q->ctx.blocks_read;
     q->stats.blocks_skipped = q->ctx.blocks_skipped;
     q->stats.elapsed_ms = shoal_now_ms() - q->started_ms;
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) q->stats.peak_resident_bytes = (uint64_t)ru.ru_maxrss * 1024; /* Linux: KiB */
     shoal_send_payload(rt, q->self, q->reply_to, SHOAL_MSG_QUERY_DONE, q->query_id, &q->stats, sizeof q->stats);
 }
 
@@ -397,6 +400,7 @@ static void add_stats(shoal_query_rank_stats *to, const shoal_query_rank_stats *
     to->rows_sent += s->rows_sent;
     to->bytes_sent += s->bytes_sent;
     to->bytes_exchanged += s->bytes_exchanged;
+    if (s->peak_resident_bytes > to->peak_resident_bytes) to->peak_resident_bytes = s->peak_resident_bytes;
     to->elapsed_ms += s->elapsed_ms;
 }
 
