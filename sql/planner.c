@@ -32,7 +32,8 @@ enum { DIST_PARTITIONED = 1, DIST_HASHED, DIST_REPLICATED };
 
 static const shoal_location NO_LOCATION;
 
-typedef struct rel {
+typedef struct rel rel;
+struct rel {
     shoal_plan *plan;
     int ncols;
     int *gids;
@@ -42,7 +43,7 @@ typedef struct rel {
     int neq;                 /* nhash 1: more gids always equal to hash_gids[0] (inner-join keys) */
     int eq_gids[MAX_EQ];
     double rows;
-} rel;
+};
 
 typedef struct cte_scope {
     const shoal_ast_cte *cte;
@@ -77,6 +78,8 @@ typedef struct corr_info {
     shoal_expr *resid[MAX_JOIN_KEYS];
     bool group_by_keys; /* scalar subquery: group by the inner keys, output them first */
     bool exists;        /* EXISTS: no select list; output what the keys and residuals need */
+    const rel *magic; /* the outer block's distinct key values (gids in inner_keys order):
+                                the block keeps only rows whose keys are among them */
 } corr_info;
 
 static bool plan_query_rel(pctx *pc, const shoal_ast_query *q, const shoal_bind_scope *parent, const cte_scope *ctes,
@@ -909,7 +912,18 @@ typedef struct subjoin {
     rel r;
     join_spec j;
     shoal_location loc;
+    /* correlated on keys: planned again once the outer rows are known, restricted to their
+     * key values (a "magic set": the inner side then aggregates or hashes only those keys) */
+    bool replan;
+    const shoal_ast_subquery_expr *sq; /* EXISTS/IN, or the scalar subquery */
+    bool scalar, negated;
+    shoal_expr *in_left;   /* IN: the left operand, bound in the outer block */
+    int value_gid;         /* scalar: the gid its value was bound to */
+    int nouter;
+    shoal_expr *outer_keys[MAX_JOIN_KEYS];
 } subjoin;
+
+#define MAGIC_MAX_OUTER_ROWS 2e6 /* above this estimate the outer side is not materialized for it */
 
 /* Runs an uncorrelated scalar subquery now; its value becomes a constant. */
 static shoal_expr *eval_scalar_now(pctx *pc, const shoal_ast_subquery_expr *q)
@@ -1076,6 +1090,120 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
     for (int h = 0; h < nhash; h++) r->hash_gids[h] = r->gids[hash_key_index[h]];
     r->neq = 0;
     r->rows = groups;
+    return true;
+}
+
+/* ---- subqueries that become joins ---- */
+
+/* Plans [NOT] EXISTS / [NOT] IN (sq) as a semi or anti join's build side (magic: see corr_info). */
+static bool plan_semi_subjoin(pctx *pc, const shoal_bind_scope *scope, const cte_scope *ctes, shoal_binder *b, subjoin *s,
+                              const rel *magic)
+{
+    const shoal_ast_subquery_expr *sq = s->sq;
+    corr_info ci2;
+    memset(&ci2, 0, sizeof ci2);
+    ci2.extract = true;
+    ci2.gid_lo = pc->ngid;
+    ci2.exists = sq->kind == SHOAL_AST_SUBQUERY_EXISTS;
+    ci2.magic = magic;
+    const char **names = NULL;
+    if (!plan_query_rel(pc, sq->query, scope, ctes, &ci2, &s->r, &names)) return false;
+    join_spec *j = &s->j;
+    memset(j, 0, sizeof *j);
+    for (int k = 0; k < ci2.nkeys; k++) {
+        j->probe_keys[j->nkeys] = ci2.outer_keys[k];
+        j->build_keys[j->nkeys++] = ci2.inner_keys[k];
+    }
+    s->nouter = ci2.nkeys;
+    memcpy(s->outer_keys, ci2.outer_keys, sizeof(shoal_expr *) * (size_t)ci2.nkeys);
+    for (int k = 0; k < ci2.nresid; k++) j->residual = and_of(pc, j->residual, ci2.resid[k]);
+    if (sq->kind == SHOAL_AST_SUBQUERY_IN) {
+        if (s->r.ncols < 1) return plan_error(pc->err, sq->node.loc, "42601", "subquery has too few columns");
+        if (s->in_left == NULL) {
+            s->in_left = shoal_bind_expr(b, sq->expr);
+            if (!bind_ok(pc, b, s->in_left)) return false;
+        }
+        shoal_expr *right = shoal_expr_column(pc->a, s->r.gids[0], pc->gid_type[s->r.gids[0]]);
+        shoal_expr *eq = shoal_bind_equality(b, sq->node.loc, s->in_left, right);
+        if (!bind_ok(pc, b, eq)) return false;
+        if (eq->kind != SHOAL_EXPR_FUNC || eq->arg_count != 2)
+            return plan_error(pc->err, sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this IN subquery is not supported yet");
+        if (j->nkeys == MAX_JOIN_KEYS) return plan_error(pc->err, sq->node.loc, "54001", "too many correlations");
+        /* NOT IN is null-aware on its one key; correlated keys come after it */
+        memmove(&j->probe_keys[1], &j->probe_keys[0], sizeof(shoal_expr *) * (size_t)j->nkeys);
+        memmove(&j->build_keys[1], &j->build_keys[0], sizeof(shoal_expr *) * (size_t)j->nkeys);
+        j->probe_keys[0] = eq->args[0];
+        j->build_keys[0] = eq->args[1];
+        j->nkeys++;
+        if (s->negated && j->nkeys > 1)
+            return plan_error(pc->err, sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "correlated NOT IN is not supported yet (write NOT EXISTS)");
+        j->type = s->negated ? SHOAL_JOIN_ANTI_NULL_AWARE : SHOAL_JOIN_SEMI;
+    } else {
+        j->type = s->negated ? SHOAL_JOIN_ANTI : SHOAL_JOIN_SEMI;
+    }
+    return true;
+}
+
+/* Plans a correlated scalar subquery as [its keys, its value] grouped by its correlation
+ * keys, the value column renamed to s->value_gid (when >= 0). */
+static bool plan_scalar_subjoin(pctx *pc, const shoal_bind_scope *scope, const cte_scope *ctes, subjoin *s, const rel *magic)
+{
+    corr_info ci2;
+    memset(&ci2, 0, sizeof ci2);
+    ci2.extract = true;
+    ci2.gid_lo = pc->ngid;
+    ci2.group_by_keys = true;
+    ci2.magic = magic;
+    const char **names = NULL;
+    rel sr;
+    if (!plan_query_rel(pc, s->sq->query, scope, ctes, &ci2, &sr, &names)) return false;
+    if (ci2.nresid > 0 || ci2.nkeys == 0)
+        return plan_error(pc->err, s->sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                          "a correlated scalar subquery must be correlated by equalities only");
+    if (sr.ncols != ci2.nkeys + 1) return plan_error(pc->err, s->sq->node.loc, "42601", "subquery must return only one column");
+    if (s->value_gid >= 0) {
+        shoal_expr **cols = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(sr.ncols + 1));
+        int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(sr.ncols + 1));
+        for (int i = 0; i < sr.ncols; i++) {
+            cols[i] = shoal_expr_column(pc->a, sr.gids[i], pc->gid_type[sr.gids[i]]);
+            gids[i] = i == ci2.nkeys ? s->value_gid : sr.gids[i];
+        }
+        pc->gid_type[s->value_gid] = pc->gid_type[sr.gids[ci2.nkeys]];
+        rel_project(pc, &sr, sr.ncols, cols, gids);
+    } else {
+        s->value_gid = sr.gids[ci2.nkeys];
+    }
+    s->r = sr;
+    memset(&s->j, 0, sizeof s->j);
+    s->j.type = SHOAL_JOIN_INNER; /* the comparison rejects the NULL a missing group would give */
+    for (int x = 0; x < ci2.nkeys; x++) {
+        s->j.probe_keys[s->j.nkeys] = ci2.outer_keys[x];
+        s->j.build_keys[s->j.nkeys++] = shoal_expr_column(pc->a, sr.gids[x], pc->gid_type[sr.gids[x]]);
+    }
+    s->nouter = ci2.nkeys;
+    memcpy(s->outer_keys, ci2.outer_keys, sizeof(shoal_expr *) * (size_t)ci2.nkeys);
+    return true;
+}
+
+/* The distinct values of the outer keys of s over cur, after cur becomes a step's output that
+ * both the magic set and the join read. */
+static bool magic_set(pctx *pc, rel *cur, const subjoin *s, rel *m)
+{
+    int kg[MAX_JOIN_KEYS];
+    for (int k = 0; k < s->nouter; k++)
+        if (!expr_covered(s->outer_keys[k], cur) || (kg[k] = rel_add_expr(pc, cur, s->outer_keys[k])) < 0) return false;
+    /* one rank needs no movement, but a step all the same: the magic set and the join then read
+     * the rows once computed */
+    if (!materialize(pc, cur, SHOAL_STEP_REDISTRIBUTE, 1, kg, "DS_DIST_MAGIC")) return false;
+    *m = *cur;
+    shoal_expr *cols[MAX_JOIN_KEYS];
+    int gids[MAX_JOIN_KEYS];
+    for (int k = 0; k < s->nouter; k++) {
+        cols[k] = shoal_expr_column(pc->a, kg[k], pc->gid_type[kg[k]]);
+        gids[k] = kg[k];
+    }
+    rel_project(pc, m, s->nouter, cols, gids);
+    if (!agg_distributed(pc, m, s->nouter, cols, 0, NULL, NULL)) return false;
     return true;
 }
 
@@ -1352,40 +1480,14 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
             subjoin *s = &subjoins[nsub];
             memset(s, 0, sizeof *s);
             s->loc = c->loc;
-            corr_info ci2;
-            memset(&ci2, 0, sizeof ci2);
-            ci2.extract = true;
-            ci2.gid_lo = pc->ngid;
-            ci2.exists = sq->kind == SHOAL_AST_SUBQUERY_EXISTS;
-            const char **names = NULL;
-            if (!plan_query_rel(pc, sq->query, &bl.scope, bl.ctes, &ci2, &s->r, &names)) return false;
-            join_spec *j = &s->j;
-            for (int k = 0; k < ci2.nkeys; k++) {
-                j->probe_keys[j->nkeys] = ci2.outer_keys[k];
-                j->build_keys[j->nkeys++] = ci2.inner_keys[k];
-            }
-            for (int k = 0; k < ci2.nresid; k++) j->residual = and_of(pc, j->residual, ci2.resid[k]);
-            if (sq->kind == SHOAL_AST_SUBQUERY_IN) {
-                if (s->r.ncols < 1 || ci2.exists) return plan_error(pc->err, sq->node.loc, "42601", "subquery has too few columns");
-                shoal_expr *left = shoal_bind_expr(&b, sq->expr);
-                if (!bind_ok(pc, &b, left)) return false;
-                shoal_expr *right = shoal_expr_column(pc->a, s->r.gids[0], pc->gid_type[s->r.gids[0]]);
-                shoal_expr *eq = shoal_bind_equality(&b, sq->node.loc, left, right);
-                if (!bind_ok(pc, &b, eq)) return false;
-                if (eq->kind != SHOAL_EXPR_FUNC || eq->arg_count != 2)
-                    return plan_error(pc->err, sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "this IN subquery is not supported yet");
-                if (j->nkeys == MAX_JOIN_KEYS) return plan_error(pc->err, sq->node.loc, "54001", "too many correlations");
-                /* NOT IN is null-aware on its one key; correlated keys come after it */
-                memmove(&j->probe_keys[1], &j->probe_keys[0], sizeof(shoal_expr *) * (size_t)j->nkeys);
-                memmove(&j->build_keys[1], &j->build_keys[0], sizeof(shoal_expr *) * (size_t)j->nkeys);
-                j->probe_keys[0] = eq->args[0];
-                j->build_keys[0] = eq->args[1];
-                j->nkeys++;
-                if (negated && j->nkeys > 1)
-                    return plan_error(pc->err, sq->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "correlated NOT IN is not supported yet (write NOT EXISTS)");
-                j->type = negated ? SHOAL_JOIN_ANTI_NULL_AWARE : SHOAL_JOIN_SEMI;
-            } else {
-                j->type = negated ? SHOAL_JOIN_ANTI : SHOAL_JOIN_SEMI;
+            s->sq = sq;
+            s->negated = negated;
+            s->value_gid = -1;
+            int steps_before = pc->nsteps;
+            if (!plan_semi_subjoin(pc, &bl.scope, bl.ctes, &b, s, NULL)) return false;
+            if (s->nouter > 0) {
+                s->replan = true; /* planned again with the outer keys (below) */
+                pc->nsteps = steps_before;
             }
             nsub++;
             continue;
@@ -1409,22 +1511,23 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
                 pc->nsteps = steps_before;
                 if ((value = eval_scalar_now(pc, scalars[k])) == NULL) return false;
             } else {
-                if (ci2.nresid > 0 || ci2.nkeys == 0)
-                    return plan_error(pc->err, scalars[k]->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
-                                      "a correlated scalar subquery must be correlated by equalities only");
-                if (sr.ncols != ci2.nkeys + 1) return plan_error(pc->err, scalars[k]->node.loc, "42601", "subquery must return only one column");
+                pc->nsteps = steps_before; /* planned again with the outer keys (below) */
                 if (nsub == MAX_SUBJOINS) return plan_error(pc->err, c->loc, "54001", "too many subqueries");
                 subjoin *s = &subjoins[nsub++];
                 memset(s, 0, sizeof *s);
                 s->loc = scalars[k]->node.loc;
-                s->r = sr;
-                s->j.type = SHOAL_JOIN_INNER; /* the comparison rejects the NULL a missing group would give */
-                for (int x = 0; x < ci2.nkeys; x++) {
-                    s->j.probe_keys[s->j.nkeys] = ci2.outer_keys[x];
-                    s->j.build_keys[s->j.nkeys++] = shoal_expr_column(pc->a, sr.gids[x], pc->gid_type[sr.gids[x]]);
-                }
-                int vg = sr.gids[ci2.nkeys];
-                value = shoal_expr_column(pc->a, vg, pc->gid_type[vg]);
+                s->sq = scalars[k];
+                s->scalar = true;
+                s->replan = true;
+                if (ci2.nresid > 0 || ci2.nkeys == 0)
+                    return plan_error(pc->err, scalars[k]->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                      "a correlated scalar subquery must be correlated by equalities only");
+                if (sr.ncols != ci2.nkeys + 1) return plan_error(pc->err, scalars[k]->node.loc, "42601", "subquery must return only one column");
+                s->nouter = ci2.nkeys;
+                memcpy(s->outer_keys, ci2.outer_keys, sizeof(shoal_expr *) * (size_t)ci2.nkeys);
+                s->value_gid = new_gid(pc, pc->gid_type[sr.gids[ci2.nkeys]]);
+                if (s->value_gid < 0) return plan_error(pc->err, c->loc, "54001", "too many columns");
+                value = shoal_expr_column(pc->a, s->value_gid, pc->gid_type[s->value_gid]);
             }
             subq_values[b.subquery_count++] = (shoal_bind_subquery){&scalars[k]->node, value};
         }
@@ -1819,9 +1922,38 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
             }
     }
 
+    /* ---- a correlated subquery: only the rows whose keys the outer query has ---- */
+    if (corr && corr->magic && corr->magic->ncols == corr->nkeys && corr->nkeys > 0) {
+        bool covered = true;
+        for (int k = 0; k < corr->nkeys; k++) covered &= expr_covered(corr->inner_keys[k], &cur);
+        if (covered) {
+            join_spec j;
+            memset(&j, 0, sizeof j);
+            j.type = SHOAL_JOIN_SEMI;
+            for (int k = 0; k < corr->nkeys; k++) {
+                j.probe_keys[j.nkeys] = corr->inner_keys[k];
+                j.build_keys[j.nkeys++] = shoal_expr_column(pc->a, corr->magic->gids[k], pc->gid_type[corr->magic->gids[k]]);
+            }
+            rel m = *corr->magic, joined;
+            if (!join_rels(pc, &cur, &m, &j, sel->node.loc, &joined)) return false;
+            cur = joined;
+        }
+    }
+
     /* ---- semi/anti joins and decorrelated scalar subqueries ---- */
     for (int s = 0; s < nsub; s++) {
         subjoin *sj = &subjoins[s];
+        if (sj->replan) {
+            rel m, *magic = NULL;
+            if (cur.rows <= MAGIC_MAX_OUTER_ROWS && sj->nouter > 0) {
+                /* the first planning's outer keys, in the order the second extracts them */
+                if (!magic_set(pc, &cur, sj, &m)) return false;
+                magic = &m;
+            }
+            bool ok = sj->scalar ? plan_scalar_subjoin(pc, &bl.scope, bl.ctes, sj, magic)
+                                 : plan_semi_subjoin(pc, &bl.scope, bl.ctes, &b, sj, magic);
+            if (!ok) return false;
+        }
         for (int k = 0; k < sj->j.nkeys; k++)
             if (!expr_covered(sj->j.probe_keys[k], &cur))
                 return plan_error(pc->err, sj->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
