@@ -74,8 +74,11 @@ typedef struct table {
     shoal_batch all; /* the logical rows */
     uint32_t max_batch;
     bool junk;       /* scan batches interleave unselected rows */
-    char **cells;    /* rows x ncols, rendered */
+    char *cells;     /* rows x ncols rendered values, CELL bytes each (one allocation) */
 } table;
+
+#define CELL 64
+#define CELL_AT(t, r, c) ((t)->cells + ((size_t)(r) * (size_t)(t)->ncols + (size_t)(c)) * CELL)
 
 static table tables[3];
 
@@ -87,10 +90,7 @@ static void render_cell(const shoal_vector *v, uint32_t r, char *buf, size_t siz
 
 static void table_free(table *t)
 {
-    if (t->cells) {
-        for (uint32_t i = 0; i < t->all.count * (uint32_t)t->ncols; i++) free(t->cells[i]);
-        free(t->cells);
-    }
+    free(t->cells);
     shoal_batch_free(&t->all);
     memset(t, 0, sizeof *t);
 }
@@ -124,13 +124,9 @@ static void table_make(table *t, bool probe, uint32_t rows, key_kind kk, int dom
     t->all.count = rows;
     t->max_batch = max_batch ? max_batch : SHOAL_BATCH_ROWS;
     t->junk = junk;
-    t->cells = calloc((size_t)rows * (size_t)t->ncols + 1, sizeof(char *));
+    t->cells = malloc(((size_t)rows * (size_t)t->ncols + 1) * CELL);
     for (uint32_t r = 0; r < rows; r++)
-        for (int c = 0; c < t->ncols; c++) {
-            char cell[128];
-            render_cell(&t->all.columns[c], r, cell, sizeof cell);
-            t->cells[r * (uint32_t)t->ncols + (uint32_t)c] = strdup(cell);
-        }
+        for (int c = 0; c < t->ncols; c++) render_cell(&t->all.columns[c], r, CELL_AT(t, r, c), CELL);
 }
 
 /* ----------------------------- the scan source (test double) ----------------------------- */
@@ -283,37 +279,42 @@ static shoal_plan *join_plan(shoal_arena *a, shoal_join_type type, int key_count
 
 /* ---------------------------------- result lines ---------------------------------- */
 
+/* Result rows as text, the strings in an arena (few allocations: the ASan runs unwind the
+ * stack on every malloc). */
 typedef struct lines {
     char **v;
     size_t n, cap;
+    shoal_arena text;
 } lines;
 
-static void lines_add(lines *l, char *s)
+static void lines_add(lines *l, const char *s)
 {
     if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
+        if (l->cap == 0) shoal_arena_init(&l->text, 1 << 20);
+        l->cap = l->cap ? l->cap * 2 : 4096;
         l->v = realloc(l->v, l->cap * sizeof(char *));
     }
-    l->v[l->n++] = s;
+    l->v[l->n++] = shoal_arena_strdup(&l->text, s);
 }
 static void lines_free(lines *l)
 {
-    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    if (l->cap) shoal_arena_reset(&l->text);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
 static int cmp_line(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* probe row p (or NULLs when p < 0) then, with with_build, build row b (or NULLs) */
-static char *ref_line(long p, long b, bool with_build)
+/* probe row p (or NULLs when p < 0) then, with with_build, build row b (or NULLs); the text
+ * lives until the next call */
+static const char *ref_line(long p, long b, bool with_build)
 {
-    char buf[1024];
+    static char buf[1024];
     size_t n = 0;
     for (int c = 0; c < tables[1].ncols; c++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s|", p < 0 ? "NULL" : tables[1].cells[(size_t)p * 4 + (size_t)c]);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s|", p < 0 ? "NULL" : CELL_AT(&tables[1], p, c));
     for (int c = 0; with_build && c < tables[2].ncols; c++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s|", b < 0 ? "NULL" : tables[2].cells[(size_t)b * 5 + (size_t)c]);
-    return strdup(buf);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s|", b < 0 ? "NULL" : CELL_AT(&tables[2], b, c));
+    return buf;
 }
 
 static bool keys_match(int key_count, uint32_t p, uint32_t b, bool null_tolerant)
@@ -381,7 +382,7 @@ static bool run_plan(const shoal_plan *plan, lines *out, shoal_eval_error *err, 
                 render_cell(&b->columns[c], r, cell, sizeof cell);
                 n += (size_t)snprintf(buf + n, sizeof buf - n, "%s|", cell);
             }
-            lines_add(out, strdup(buf));
+            lines_add(out, buf);
         }
     }
     shoal_operator_close(op);
@@ -561,7 +562,7 @@ static void test_random_configurations(void)
 static int cmp_build_key(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return strcmp(tables[2].cells[(size_t)x * 5], tables[2].cells[(size_t)y * 5]);
+    return strcmp(CELL_AT(&tables[2], x, 0), CELL_AT(&tables[2], y, 0));
 }
 
 static void sorted_reference(shoal_join_type type, lines *out)
@@ -579,14 +580,14 @@ static void sorted_reference(shoal_join_type type, lines *out)
     for (uint32_t p = 0; p < np; p++) {
         bool matched = false;
         if (!shoal_vector_is_null(&tables[1].all.columns[0], p)) {
-            const char *key = tables[1].cells[(size_t)p * 4];
+            const char *key = CELL_AT(&tables[1], p, 0);
             uint32_t lo = 0, hi = n;
             while (lo < hi) {
                 uint32_t mid = (lo + hi) / 2;
-                if (strcmp(tables[2].cells[(size_t)idx[mid] * 5], key) < 0) lo = mid + 1;
+                if (strcmp(CELL_AT(&tables[2], idx[mid], 0), key) < 0) lo = mid + 1;
                 else hi = mid;
             }
-            for (uint32_t i = lo; i < n && strcmp(tables[2].cells[(size_t)idx[i] * 5], key) == 0; i++) {
+            for (uint32_t i = lo; i < n && strcmp(CELL_AT(&tables[2], idx[i], 0), key) == 0; i++) {
                 matched = true;
                 bmatched[idx[i]] = 1;
                 if (pairs) lines_add(out, ref_line(p, idx[i], true));
