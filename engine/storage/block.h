@@ -135,6 +135,22 @@ typedef struct shoal_decoded_block {
     uint64_t *scratch; /* lengths, codes, dictionaries */
     size_t scratch_cap;
     void *dctx; /* ZSTD_DCtx */
+    /* lazy decoding (shoal_block_open_buffer): the values are decoded a slice at a time */
+    bool lazy;
+    uint8_t lazy_encoding;
+    uint8_t bits;           /* width of the packed values, differences or codes */
+    uint8_t width;          /* bytes per value (sizeof(shoal_string) for strings) */
+    const uint8_t *packed;  /* FOR values, DELTA differences, DICT codes, RAW values */
+    uint64_t base;          /* FOR: the minimum; DELTA: the first value */
+    uint64_t min_delta;     /* DELTA */
+    uint64_t last;          /* DELTA: the value of row next_row - 1 */
+    uint32_t next_row;      /* DELTA and RLE read front to back: where the next slice starts */
+    uint32_t entry_count;   /* DICT entries, RLE runs */
+    uint32_t run, run_left; /* RLE: the current run and its rows still to hand out */
+    const void *entries;    /* DICT entries, RLE run values: uint64_t keys or shoal_string */
+    const uint32_t *run_lengths;
+    uint64_t *slice_buf;    /* one slice's codes or differences */
+    size_t slice_cap;
 } shoal_decoded_block;
 
 void shoal_decoded_block_init(shoal_decoded_block *b);
@@ -154,5 +170,17 @@ bool shoal_block_decode(const uint8_t *bytes, size_t len, shoal_physical physica
  * decode it in place. */
 uint8_t *shoal_decoded_block_buffer(shoal_decoded_block *b, size_t len);
 bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physical physical, shoal_error *err);
+
+/* For scans: like shoal_block_decode_buffer (header, checksum, zstd, validity and the layout
+ * checked), but FOR, DELTA, RLE and DICT blocks of up to 64-bit values and RLE and DICT
+ * string blocks are not decoded yet (b->lazy; others are decoded whole, as above). Their
+ * values then come out a slice at a time with shoal_block_read_slice, straight into the
+ * caller's vector, so a block's values are never materialized whole. */
+bool shoal_block_open_buffer(shoal_decoded_block *b, size_t len, shoal_physical physical, shoal_error *err);
+/* Rows [pos, pos + n) of an opened or decoded block into out (n values of the physical type,
+ * strings pointing into b's buffers). pos must be a multiple of 8; slices of a lazy block
+ * must be read in order (each starting where the previous one ended, the first at 0). A
+ * dictionary code out of range is an error (XX001), found in the slice that holds it. */
+bool shoal_block_read_slice(shoal_decoded_block *b, uint32_t pos, uint32_t n, void *out, shoal_error *err);
 
 #endif

@@ -88,6 +88,7 @@ void shoal_decoded_block_free(shoal_decoded_block *b)
     free(b->validity_buf);
     free(b->keys);
     free(b->scratch);
+    free(b->slice_buf);
     if (b->dctx) ZSTD_freeDCtx(b->dctx);
     memset(b, 0, sizeof *b);
 }
@@ -310,7 +311,10 @@ bool shoal_block_decode(const uint8_t *bytes, size_t len, shoal_physical physica
     return shoal_block_decode_buffer(b, len, physical, err);
 }
 
-bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physical physical, shoal_error *err)
+/* Header, checksum, zstd and validity: *c is left at the values. Returns 0 on error, 2 when
+ * the block is complete already (all NULL; values zeroed), 1 when the values follow. */
+static int open_payload(shoal_decoded_block *b, size_t len, shoal_physical physical, bool lazy, cursor *c,
+                        shoal_error *err)
 {
     const uint8_t *bytes = b->raw;
     shoal_block_header *h = &b->header;
@@ -323,7 +327,9 @@ bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physica
     size_t width = physical == SHOAL_PHYS_STRING ? sizeof(shoal_string) : shoal_physical_size(physical);
     b->physical = (uint8_t)physical;
     b->rows = n;
-    b->values = grow(&b->values_buf, &b->values_cap, (size_t)n * width + 16);
+    b->width = (uint8_t)width;
+    b->lazy = false;
+    b->values = lazy ? NULL : grow(&b->values_buf, &b->values_cap, (size_t)n * width + 16);
     b->validity = NULL;
 
     /* The payload, with SHOAL_BITPACK_PAD readable bytes after it: in place, or decompressed. */
@@ -345,18 +351,20 @@ bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physica
     size_t words = ((size_t)n + 63) / 64;
     if (h->flags & SHOAL_BLOCK_FLAG_ALL_NULL) {
         if (encoded != 0) return corrupt(err, "an all-NULL block carries values");
+        if (b->values == NULL) b->values = grow(&b->values_buf, &b->values_cap, (size_t)n * width + 16);
         memset(b->values, 0, (size_t)n * width);
         if (physical == SHOAL_PHYS_STRING)
             for (uint32_t i = 0; i < n; i++) ((shoal_string *)b->values)[i].ptr = "";
         b->validity = grow((void **)&b->validity_buf, &b->validity_cap, words * 8);
         memset(b->validity, 0, words * 8);
-        return true;
+        return 2;
     }
-    if (n == 0) return encoded == 0 || corrupt(err, "an empty block carries values");
+    if (n == 0) return encoded == 0 || corrupt(err, "an empty block carries values") ? 2 : 0;
 
-    cursor c = {payload, encoded};
+    c->p = payload;
+    c->left = encoded;
     if (h->flags & SHOAL_BLOCK_FLAG_VALIDITY) {
-        const uint8_t *bm = cursor_take(&c, words * 8);
+        const uint8_t *bm = cursor_take(c, words * 8);
         if (bm == NULL) return corrupt(err, "validity bitmap cut short");
         b->validity = grow((void **)&b->validity_buf, &b->validity_cap, words * 8);
         memcpy(b->validity, bm, words * 8);
@@ -365,6 +373,16 @@ bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physica
         for (size_t i = 0; i < words; i++) valid += (uint64_t)__builtin_popcountll(b->validity[i]);
         if (valid != (uint64_t)n - h->nulls) return corrupt(err, "validity bitmap and NULL count disagree");
     }
+    return 1;
+}
+
+/* The values of a block opened by open_payload, decoded whole into b->values. */
+static bool decode_values(shoal_decoded_block *b, cursor *cur, shoal_physical physical, shoal_error *err)
+{
+    shoal_block_header *h = &b->header;
+    uint32_t n = h->rows;
+    cursor c = *cur;
+    if (b->values == NULL) b->values = grow(&b->values_buf, &b->values_cap, (size_t)n * b->width + 16);
     bool ok;
     switch (physical) {
     case SHOAL_PHYS_STRING: ok = decode_strings(&c, (shoal_encoding)h->encoding, n, b); break;
@@ -374,5 +392,221 @@ bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physica
     if (!ok) return shoal_storage_fail(err, SHOAL_SQLSTATE_DATA_CORRUPTED,
                                        "corrupt block: malformed %s values", shoal_encoding_name(h->encoding));
     if (c.left != 0) return corrupt(err, "trailing bytes after the values");
+    return true;
+}
+
+bool shoal_block_decode_buffer(shoal_decoded_block *b, size_t len, shoal_physical physical, shoal_error *err)
+{
+    cursor c;
+    int rc = open_payload(b, len, physical, false, &c, err);
+    if (rc != 1) return rc == 2;
+    return decode_values(b, &c, physical, err);
+}
+
+/* ---- lazy decoding ---- */
+
+static bool malformed(const shoal_decoded_block *b, shoal_error *err)
+{
+    return shoal_storage_fail(err, SHOAL_SQLSTATE_DATA_CORRUPTED, "corrupt block: malformed %s values",
+                              shoal_encoding_name(b->header.encoding));
+}
+
+/* The layout of a lazily read block, checked as decode_values checks it; false: malformed. */
+static bool open_lazy(shoal_decoded_block *b, cursor *c, shoal_physical physical)
+{
+    uint32_t n = b->rows;
+    unsigned bits;
+    const uint8_t *packed;
+    bool strings = physical == SHOAL_PHYS_STRING;
+    unsigned width = b->width;
+    switch ((shoal_encoding)b->header.encoding) {
+    case SHOAL_ENC_FOR:
+        if (!cursor_u8(c, &bits) || bits > 64 || !take_key_64(c, &b->base)) return false;
+        if ((packed = cursor_take(c, shoal_bitpack_bytes(n, bits))) == NULL) return false;
+        break;
+    case SHOAL_ENC_DELTA:
+        if (!cursor_u8(c, &bits) || bits > 64 || !take_key_64(c, &b->base) || !take_key_64(c, &b->min_delta))
+            return false;
+        if ((packed = cursor_take(c, shoal_bitpack_bytes(n - 1, bits))) == NULL) return false;
+        b->last = b->base;
+        break;
+    case SHOAL_ENC_DICT: {
+        uint32_t count;
+        if (!cursor_u32(c, &count) || count == 0 || count > n) return false;
+        if (strings) {
+            /* scratch: entries (count strings), section lengths (count u32) */
+            uint64_t *s = decoded_scratch(b, (size_t)count * 2 + (size_t)count / 2 + 1);
+            if (!take_string_section(c, count, (shoal_string *)s, (uint32_t *)(s + (size_t)count * 2))) return false;
+            b->entries = s;
+        } else {
+            uint64_t *s = decoded_scratch(b, count);
+            if (!take_raw_64(c, count, width, s)) return false;
+            b->entries = s;
+        }
+        b->entry_count = count;
+        if (!cursor_u8(c, &bits) || bits > 32) return false;
+        if ((packed = cursor_take(c, shoal_bitpack_bytes(n, bits))) == NULL) return false;
+        break;
+    }
+    case SHOAL_ENC_RLE: {
+        uint32_t runs;
+        if (!cursor_u32(c, &runs) || runs == 0 || runs > n) return false;
+        if (!cursor_u8(c, &bits) || bits > 32) return false;
+        if ((packed = cursor_take(c, shoal_bitpack_bytes(runs, bits))) == NULL) return false;
+        /* scratch: run values (runs keys or strings), run lengths (runs u32), section lengths (runs u32) */
+        size_t value_words = strings ? (size_t)runs * 2 : runs;
+        uint64_t *s = decoded_scratch(b, value_words + (size_t)runs + 1);
+        uint32_t *lengths = (uint32_t *)(s + value_words);
+        shoal_bitunpack32(packed, runs, bits, lengths);
+        if (strings ? !take_string_section(c, runs, (shoal_string *)s, lengths + runs) : !take_raw_64(c, runs, width, s))
+            return false;
+        uint64_t total = 0;
+        for (uint32_t r = 0; r < runs; r++) total += (uint64_t)lengths[r] + 1;
+        if (total != n) return false;
+        for (uint32_t r = 0; r < runs; r++) lengths[r] += 1;
+        b->entries = s;
+        b->run_lengths = lengths;
+        b->entry_count = runs;
+        b->run = 0;
+        b->run_left = lengths[0];
+        bits = 0;
+        packed = NULL;
+        break;
+    }
+    default: return false;
+    }
+    b->bits = (uint8_t)bits;
+    b->packed = packed;
+    b->next_row = 0;
+    return true;
+}
+
+bool shoal_block_open_buffer(shoal_decoded_block *b, size_t len, shoal_physical physical, shoal_error *err)
+{
+    cursor c;
+    int rc = open_payload(b, len, physical, true, &c, err);
+    if (rc != 1) return rc == 2;
+    shoal_encoding e = (shoal_encoding)b->header.encoding;
+    bool is_float = physical == SHOAL_PHYS_F32 || physical == SHOAL_PHYS_F64;
+    bool lazy = physical == SHOAL_PHYS_STRING ? (e == SHOAL_ENC_RLE || e == SHOAL_ENC_DICT)
+                : physical == SHOAL_PHYS_I128 ? false
+                : (e == SHOAL_ENC_RLE || e == SHOAL_ENC_DICT || (!is_float && (e == SHOAL_ENC_FOR || e == SHOAL_ENC_DELTA)));
+    if (!lazy) return decode_values(b, &c, physical, err);
+    if (!open_lazy(b, &c, physical)) return malformed(b, err);
+    if (c.left != 0) return corrupt(err, "trailing bytes after the values");
+    b->lazy = true;
+    b->lazy_encoding = (uint8_t)e;
+    return true;
+}
+
+/* keys[0..n) (64-bit) to n values of `width` bytes. */
+static void store_keys(const uint64_t *restrict k, uint32_t n, unsigned width, void *restrict out)
+{
+    narrow_keys(k, n, width, out);
+}
+
+static uint64_t *slice_scratch(shoal_decoded_block *b, size_t words)
+{
+    return grow((void **)&b->slice_buf, &b->slice_cap, words * 8 + 64);
+}
+
+bool shoal_block_read_slice(shoal_decoded_block *b, uint32_t pos, uint32_t n, void *out, shoal_error *err)
+{
+    if (pos > b->rows || n > b->rows - pos || pos % 8)
+        return shoal_storage_fail(err, SHOAL_SQLSTATE_INTERNAL, "block slice [%u, %u) of a %u-row block", pos, pos + n,
+                                  b->rows);
+    if (n == 0) return true;
+    if (!b->lazy) {
+        memcpy(out, (const uint8_t *)b->values + (size_t)pos * b->width, (size_t)n * b->width);
+        return true;
+    }
+    unsigned width = b->width, bits = b->bits;
+    bool strings = b->physical == SHOAL_PHYS_STRING;
+    shoal_encoding e = (shoal_encoding)b->lazy_encoding;
+    if ((e == SHOAL_ENC_DELTA || e == SHOAL_ENC_RLE) && pos != b->next_row)
+        return shoal_storage_fail(err, SHOAL_SQLSTATE_INTERNAL, "block slice at row %u, expected %u (slices are read in order)",
+                                  pos, b->next_row);
+    switch (e) {
+    case SHOAL_ENC_FOR: {
+        const uint8_t *p = b->packed + (size_t)pos * bits / 8;
+        if (width == 8) {
+            shoal_bitunpack(p, n, bits, b->base, out);
+        } else {
+            uint64_t *k = slice_scratch(b, n);
+            shoal_bitunpack(p, n, bits, b->base, k);
+            store_keys(k, n, width, out);
+        }
+        break;
+    }
+    case SHOAL_ENC_DELTA: {
+        /* row r >= 1 is row r-1 plus difference r-1; the differences are unpacked from the
+         * start of the group of 8 that holds the first one needed */
+        uint64_t *d = slice_scratch(b, 2 * (size_t)n + 8); /* differences (n + 7), then keys (n) */
+        uint64_t *k = width == 8 ? (uint64_t *)out : d + n + 8;
+        uint64_t v = b->last;
+        uint32_t i = 0, first = pos - 1;
+        if (pos == 0) {
+            k[0] = v = b->base;
+            i = 1;
+            first = 0;
+        }
+        uint32_t count = n - i, aligned = first & ~7u, skip = first - aligned;
+        if (count) {
+            shoal_bitunpack(b->packed + (size_t)aligned * bits / 8, (size_t)count + skip, bits, b->min_delta, d);
+            for (uint32_t j = 0; j < count; j++) k[i + j] = v = v + d[skip + j];
+        }
+        b->last = v;
+        if (width != 8) store_keys(k, n, width, out);
+        break;
+    }
+    case SHOAL_ENC_DICT: {
+        uint32_t *codes = (uint32_t *)slice_scratch(b, (size_t)n / 2 + 1);
+        shoal_bitunpack32(b->packed + (size_t)pos * bits / 8, n, bits, codes);
+        uint32_t max_code = 0;
+        for (uint32_t i = 0; i < n; i++) max_code = codes[i] > max_code ? codes[i] : max_code;
+        if (max_code >= b->entry_count) return malformed(b, err);
+        if (strings) {
+            const shoal_string *ent = b->entries;
+            shoal_string *o = out;
+            for (uint32_t i = 0; i < n; i++) o[i] = ent[codes[i]];
+        } else {
+            const uint64_t *ent = b->entries;
+            switch (width) {
+            case 1: for (uint32_t i = 0; i < n; i++) ((uint8_t *)out)[i] = (uint8_t)ent[codes[i]]; break;
+            case 2: for (uint32_t i = 0; i < n; i++) ((uint16_t *)out)[i] = (uint16_t)ent[codes[i]]; break;
+            case 4: for (uint32_t i = 0; i < n; i++) ((uint32_t *)out)[i] = (uint32_t)ent[codes[i]]; break;
+            default: for (uint32_t i = 0; i < n; i++) ((uint64_t *)out)[i] = ent[codes[i]]; break;
+            }
+        }
+        break;
+    }
+    case SHOAL_ENC_RLE: {
+        uint32_t i = 0, run = b->run, left = b->run_left;
+        while (i < n) {
+            if (left == 0) left = b->run_lengths[++run]; /* the lengths add up to the rows: run stays in range */
+            uint32_t take = left < n - i ? left : n - i;
+            if (strings) {
+                shoal_string s = ((const shoal_string *)b->entries)[run];
+                shoal_string *o = (shoal_string *)out + i;
+                for (uint32_t j = 0; j < take; j++) o[j] = s;
+            } else {
+                uint64_t v = ((const uint64_t *)b->entries)[run];
+                switch (width) {
+                case 1: memset((uint8_t *)out + i, (int)(uint8_t)v, take); break;
+                case 2: for (uint32_t j = 0; j < take; j++) ((uint16_t *)out)[i + j] = (uint16_t)v; break;
+                case 4: for (uint32_t j = 0; j < take; j++) ((uint32_t *)out)[i + j] = (uint32_t)v; break;
+                default: for (uint32_t j = 0; j < take; j++) ((uint64_t *)out)[i + j] = v; break;
+                }
+            }
+            i += take;
+            left -= take;
+        }
+        b->run = run;
+        b->run_left = left;
+        break;
+    }
+    default: return malformed(b, err);
+    }
+    b->next_row = pos + n;
     return true;
 }

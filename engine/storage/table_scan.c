@@ -1,7 +1,8 @@
 /* Table scans: a snapshot of the committed manifest taken at open (its files are opened then,
  * so a later replace that deletes them does not disturb the scan), row groups ruled out by any
- * zone-map predicate skipped for every column, each remaining block read and decoded once and
- * handed out SHOAL_BATCH_ROWS rows at a time. */
+ * zone-map predicate skipped for every column, each remaining block read and checked once,
+ * then decoded SHOAL_BATCH_ROWS rows at a time straight into the batch's vectors
+ * (shoal_block_read_slice). */
 #include "engine/storage/storage_io.h"
 #include "engine/storage/table_store_internal.h"
 #include "runtime/memory.h"
@@ -158,7 +159,7 @@ static bool load_group(shoal_table_scan *s, shoal_error *err)
         uint8_t *buf = shoal_decoded_block_buffer(&sc->block, k->length);
         if (!shoal_io_pread_all(fd, buf, k->length, k->offset, path, err)) return false;
         shoal_error inner;
-        if (!shoal_block_decode_buffer(&sc->block, k->length, sc->physical, &inner))
+        if (!shoal_block_open_buffer(&sc->block, k->length, sc->physical, &inner))
             return shoal_storage_fail(err, inner.sqlstate, "column file \"%s\" at offset %" PRIu64 ": %s", path,
                                       k->offset, inner.message);
         if (sc->block.rows != rows)
@@ -172,14 +173,14 @@ static bool load_group(shoal_table_scan *s, shoal_error *err)
     return true;
 }
 
-/* Copies rows [pos, pos + n) of a decoded block into an empty vector. pos is a multiple of 64.
- * Strings keep pointing at the block's bytes, which stay put until the next group is loaded,
- * that is, past the next shoal_table_scan_next call that the batch is valid until. */
-static void copy_slice(shoal_vector *v, const shoal_decoded_block *b, uint32_t pos, uint32_t n)
+/* Decodes rows [pos, pos + n) of a block straight into an empty vector (slices come in
+ * order; pos is a multiple of 64). Strings point at the block's bytes, which stay put until
+ * the next group is loaded, that is, past the next shoal_table_scan_next call that the batch
+ * is valid until. */
+static bool copy_slice(shoal_vector *v, shoal_decoded_block *b, uint32_t pos, uint32_t n, shoal_error *err)
 {
     shoal_vector_reserve(v, n);
-    size_t width = b->physical == SHOAL_PHYS_STRING ? sizeof(shoal_string) : shoal_physical_size((shoal_physical)b->physical);
-    memcpy(v->data, (const uint8_t *)b->values + (size_t)pos * width, (size_t)n * width);
+    if (!shoal_block_read_slice(b, pos, n, v->data, err)) return false;
     if (b->validity) {
         size_t words = ((size_t)v->capacity + 63) / 64, used = ((size_t)n + 63) / 64;
         v->validity = shoal_xmalloc(words * sizeof(uint64_t));
@@ -188,6 +189,7 @@ static void copy_slice(shoal_vector *v, const shoal_decoded_block *b, uint32_t p
         if (n % 64) v->validity[used - 1] |= ~0ull << (n % 64); /* rows past n: valid, as vector.c keeps them */
     }
     v->count = n;
+    return true;
 }
 
 int shoal_table_scan_next(shoal_table_scan *s, shoal_batch *out, shoal_error *err)
@@ -216,7 +218,18 @@ int shoal_table_scan_next(shoal_table_scan *s, shoal_batch *out, shoal_error *er
     }
     uint32_t left = m->group_rows[s->group] - s->pos;
     uint32_t n = left < SHOAL_BATCH_ROWS ? left : SHOAL_BATCH_ROWS;
-    for (int j = 0; j < s->ncols; j++) copy_slice(&out->columns[j], &s->cols[j].block, s->pos, n);
+    for (int j = 0; j < s->ncols; j++) {
+        scan_column *sc = &s->cols[j];
+        shoal_error inner;
+        if (!copy_slice(&out->columns[j], &sc->block, s->pos, n, &inner)) {
+            const shoal_chunk_ref *k = shoal_manifest_chunk(m, s->group, sc->column);
+            char path[4096];
+            file_path(s, sc->column, k->file_version, path, sizeof path);
+            shoal_storage_fail(err, inner.sqlstate, "column file \"%s\" at offset %" PRIu64 ": %s", path, k->offset,
+                               inner.message);
+            return SHOAL_SCAN_ERROR;
+        }
+    }
     out->count = n;
     s->pos += n;
     s->stats.rows += n;

@@ -273,7 +273,37 @@ static int expected_encoding(const shoal_vector *v, shoal_encoding_request req, 
 }
 
 static shoal_block_encoder *encoder;
-static shoal_decoded_block decoded;
+static shoal_decoded_block decoded, lazy;
+
+/* The scan's way: shoal_block_open_buffer, then slices in order (random multiples of 8, the
+ * last one shorter) into lazy_values (n values of the physical width). */
+static uint8_t *lazy_values;
+static size_t lazy_cap;
+static uint64_t slice_rng = 0x853c49e6748fea9bULL;
+static bool lazy_decode(const uint8_t *bytes, size_t len, shoal_physical p, shoal_error *err)
+{
+    uint8_t *buf = shoal_decoded_block_buffer(&lazy, len);
+    memcpy(buf, bytes, len);
+    if (!shoal_block_open_buffer(&lazy, len, p, err)) return false;
+    size_t width = p == SHOAL_PHYS_STRING ? sizeof(shoal_string) : shoal_physical_size(p);
+    size_t need = (size_t)lazy.rows * width + 16;
+    if (need > lazy_cap) {
+        free(lazy_values);
+        lazy_values = malloc(need);
+        lazy_cap = need;
+    }
+    for (uint32_t pos = 0; pos < lazy.rows;) {
+        slice_rng ^= slice_rng << 13;
+        slice_rng ^= slice_rng >> 7;
+        slice_rng ^= slice_rng << 17;
+        static const uint32_t sizes[] = {8, 16, 64, 72, 2048, 4096};
+        uint32_t n = sizes[slice_rng % 6];
+        if (n > lazy.rows - pos) n = lazy.rows - pos;
+        if (!shoal_block_read_slice(&lazy, pos, n, lazy_values + pos * width, err)) return false;
+        pos += n;
+    }
+    return true;
+}
 
 /* Encodes, decodes and compares values, NULLs and the zone map; returns mismatches. */
 static int roundtrip(const shoal_vector *v, shoal_encoding_request req, const char *label, shoal_block_info *info_out)
@@ -296,6 +326,25 @@ static int roundtrip(const shoal_vector *v, shoal_encoding_request req, const ch
         fprintf(stderr, "%s: decode failed: %s\n", label, err.message);
         shoal_writer_free(&w);
         return 1;
+    }
+    /* decoded lazily, a slice at a time: the same values and NULLs */
+    if (!lazy_decode(w.data, w.len, p, &err)) {
+        fprintf(stderr, "%s: lazy decode failed: %s\n", label, err.message);
+        bad++;
+    } else if (lazy.rows != decoded.rows || !lazy.validity != !decoded.validity ||
+               (lazy.validity && memcmp(lazy.validity, decoded.validity, ((size_t)lazy.rows + 63) / 64 * 8) != 0)) {
+        bad++;
+    } else {
+        for (uint32_t i = 0; i < lazy.rows; i++) {
+            if (decoded.validity && !(decoded.validity[i >> 6] >> (i & 63) & 1)) continue;
+            if (p == SHOAL_PHYS_STRING) {
+                shoal_string a = ((const shoal_string *)decoded.values)[i], b = ((const shoal_string *)lazy_values)[i];
+                if (a.len != b.len || (a.len && memcmp(a.ptr, b.ptr, a.len) != 0)) bad++;
+            } else {
+                size_t width = shoal_physical_size(p);
+                if (memcmp((const char *)decoded.values + i * width, lazy_values + i * width, width) != 0) bad++;
+            }
+        }
     }
     uint32_t n = v->count, nulls = 0;
     if (decoded.rows != n) bad++;
@@ -378,6 +427,7 @@ static int encoding_suite_init(void)
     for (size_t i = 0; i < sizeof long_text; i++) long_text[i] = (char)('a' + i % 26);
     encoder = shoal_block_encoder_create(3);
     shoal_decoded_block_init(&decoded);
+    shoal_decoded_block_init(&lazy);
     return 0;
 }
 
@@ -385,6 +435,8 @@ static int encoding_suite_clean(void)
 {
     shoal_block_encoder_free(encoder);
     shoal_decoded_block_free(&decoded);
+    shoal_decoded_block_free(&lazy);
+    free(lazy_values);
     return 0;
 }
 
@@ -655,6 +707,7 @@ static void test_corrupt_every_bit(void)
             for (int bit = 0; bit < 8; bit++) {
                 w.data[i] ^= (uint8_t)(1u << bit);
                 if (shoal_block_decode(w.data, w.len, p, &decoded, &err)) undetected++;
+                if (lazy_decode(w.data, w.len, p, &err)) undetected++;
                 w.data[i] ^= (uint8_t)(1u << bit);
             }
         }
@@ -694,12 +747,16 @@ static void test_corrupt_fuzz_with_valid_checksum(void)
                 }
                 fix_crc(copy, w.len);
                 shoal_error err;
-                if (shoal_block_decode(copy, w.len, p, &decoded, &err)) {
+                bool full = shoal_block_decode(copy, w.len, p, &decoded, &err);
+                if (full) {
                     decoded_ok++;
                     CU_ASSERT(decoded.rows <= SHOAL_BLOCK_MAX_ROWS);
                 } else {
                     rejected++;
                 }
+                /* lazily: never a crash either, and rejected when the whole decode rejects it */
+                bool part = lazy_decode(copy, w.len, p, &err);
+                CU_ASSERT(part == full);
             }
             free(copy);
             shoal_writer_free(&w);
@@ -731,6 +788,8 @@ static void test_corrupt_codes_and_runs(void)
     fix_crc(w.data, w.len);
     CU_ASSERT_FALSE(shoal_block_decode(w.data, w.len, SHOAL_PHYS_I64, &decoded, &err));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "dict"));
+    CU_ASSERT_FALSE(lazy_decode(w.data, w.len, SHOAL_PHYS_I64, &err)); /* found in the slice */
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "dict"));
     shoal_writer_free(&w);
     shoal_vector_free(&v);
 
@@ -745,6 +804,7 @@ static void test_corrupt_codes_and_runs(void)
     payload[5] ^= 0x01; /* first packed run length */
     fix_crc(w.data, w.len);
     CU_ASSERT_FALSE(shoal_block_decode(w.data, w.len, SHOAL_PHYS_I32, &decoded, &err));
+    CU_ASSERT_FALSE(lazy_decode(w.data, w.len, SHOAL_PHYS_I32, &err)); /* found at open */
     shoal_writer_free(&w);
     shoal_vector_free(&v);
 }
