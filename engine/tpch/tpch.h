@@ -4,6 +4,7 @@
 #ifndef SHOAL_TPCH_H
 #define SHOAL_TPCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -153,5 +154,24 @@ size_t tpch_gen_next_batches(tpch_gen *gen, tpch_batch *master, tpch_batch *deta
                              size_t max_master_rows);
 
 void tpch_gen_close(tpch_gen *gen);
+
+/* ---- the comment text pool, in pieces ----
+ * The first generator in a process builds the 300 MiB text pool (about a second). Processes
+ * that cooperate (the ranks of a cluster) can instead build a share of its pieces each and
+ * exchange them: tpch_text_pool_alloc a buffer, tpch_text_pool_build_piece your pieces in
+ * increasing order, fill in the others' bytes (each piece is [offset, offset + length) of
+ * the buffer), then tpch_text_pool_install it, before the first generator opens. */
+#define TPCH_TEXT_POOL_PIECES 64
+#define TPCH_TEXT_POOL_BYTES (300 * 1024 * 1024)
+bool tpch_text_pool_built(void);
+void tpch_text_pool_piece_range(int piece, size_t *offset, size_t *length);
+/* A buffer for the pool (TPCH_TEXT_POOL_BYTES + 1 bytes; huge pages where offered), or NULL. */
+char *tpch_text_pool_alloc(void);
+/* Writes piece `piece` (it may also scribble on the first 16 bytes of the next piece). */
+bool tpch_text_pool_build_piece(char *pool, int piece);
+/* Makes a complete buffer the process's pool (takes it; freed if a pool exists already). */
+void tpch_text_pool_install(char *pool);
+/* Frees a buffer from tpch_text_pool_alloc that was not installed. */
+void tpch_text_pool_free(char *pool);
 
 #endif

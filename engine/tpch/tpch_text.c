@@ -1,9 +1,12 @@
 /* Builds dbgen's 300 MiB comment text pool: sentences from the grammar (a sentence form such
  * as "N V P T", noun phrases such as "J, J N", verb phrases such as "X V D", each letter a
- * weighted word pick) drawn from stream 5, joined by spaces, the last one cut to fit. */
+ * weighted word pick) drawn from stream 5, joined by spaces, the last one cut to fit. Whole
+ * (on first use), or in 64 independent pieces that ranks build in parallel and exchange. */
 #include "engine/tpch/tpch_text.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -11,8 +14,8 @@
 enum { MAX_SENTENCE_BYTES = 512 };
 #define POOL_ALIGN ((size_t)2 << 20)
 
-static char *the_pool;
-static pthread_once_t the_pool_once = PTHREAD_ONCE_INIT;
+static _Atomic(char *) the_pool; /* never unmapped once set */
+static pthread_mutex_t the_pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Appends a word: a fixed 16-byte copy (texts are padded, and every destination has room
  * to spare) of which only len bytes count. */
@@ -67,31 +70,123 @@ size_t tpch_text_sentence(const tpch_dists *d, tpch_stream *s, char *out)
     return (size_t)(p - out);
 }
 
-static void build_pool(void)
+/* Where each piece of the pool starts: the first sentence at or after piece * (size / 64), and
+ * stream 5's value before it. Computed once from the sequential build (test_tpch_unit checks
+ * every entry against it), so any piece can be built on its own: by another rank, or thread. */
+static const struct {
+    uint32_t offset;
+    int32_t value;
+} PIECES[TPCH_TEXT_POOL_PIECES] = {
+    {0, 933588178},
+    {4915241, 1256473515},
+    {9830424, 1925335473},
+    {14745632, 790165467},
+    {19660810, 563391851},
+    {24576005, 42578615},
+    {29491204, 2096013216},
+    {34406458, 1528976937},
+    {39321619, 374858592},
+    {44236860, 552258519},
+    {49152080, 138671338},
+    {54067240, 702219315},
+    {58982448, 1037153816},
+    {63897654, 622896512},
+    {68812820, 1524107},
+    {73728061, 1616687150},
+    {78643223, 123793686},
+    {83558406, 542245364},
+    {88473607, 1628772256},
+    {93388833, 1979616898},
+    {98304011, 181171974},
+    {103219235, 552637255},
+    {108134421, 764823328},
+    {113049609, 140181829},
+    {117964817, 1062410537},
+    {122880028, 1981667635},
+    {127795221, 1546339090},
+    {132710407, 1484425099},
+    {137625648, 652432975},
+    {142540843, 1652503875},
+    {147456075, 2144846129},
+    {152371200, 1124866919},
+    {157286442, 400078567},
+    {162201607, 1747479252},
+    {167116822, 1027504690},
+    {172032033, 1471902802},
+    {176947229, 46453828},
+    {181862442, 1966949077},
+    {186777602, 1724970504},
+    {191692844, 1172098408},
+    {196608019, 1105413057},
+    {201523205, 1072621140},
+    {206438492, 1689164023},
+    {211353633, 835252608},
+    {216268868, 1956087994},
+    {221184046, 1472204591},
+    {226099227, 1380217445},
+    {231014512, 1774843136},
+    {235929648, 1407925218},
+    {240844852, 1081881128},
+    {245760024, 75277368},
+    {250675206, 2081753490},
+    {255590452, 1660456561},
+    {260505627, 2009700634},
+    {265420831, 569786304},
+    {270336037, 709878290},
+    {275251227, 42055684},
+    {280166424, 1856916754},
+    {285081613, 1039810711},
+    {289996806, 701487689},
+    {294912013, 2013011059},
+    {299827223, 867693363},
+    {304742424, 788345060},
+    {309657615, 653086349},
+};
+
+void tpch_text_pool_piece_range(int piece, size_t *offset, size_t *length)
 {
-    const tpch_dists *d = tpch_dists_get();
-    if (!d)
-        return;
+    size_t start = PIECES[piece].offset;
+    size_t end = piece + 1 < TPCH_TEXT_POOL_PIECES ? PIECES[piece + 1].offset : (size_t)TPCH_TEXT_POOL_SIZE;
+    *offset = start;
+    *length = end - start;
+}
+
+char *tpch_text_pool_alloc(void)
+{
     /* Comments are read at random offsets all over the pool: back it with huge pages where
-     * the kernel offers them, or nearly every comment costs a TLB miss. Never unmapped. */
+     * the kernel offers them, or nearly every comment costs a TLB miss. */
     size_t bytes = ((size_t)TPCH_TEXT_POOL_SIZE + 1 + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN;
     char *pool = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (pool == MAP_FAILED)
-        return;
+        return NULL;
 #ifdef MADV_HUGEPAGE
     madvise(pool, bytes, MADV_HUGEPAGE);
 #endif
-    tpch_stream s;
-    tpch_stream_init(&s, TPCH_SD_TEXT_POOL, 1);
-    size_t used = 0;
+    return pool;
+}
+
+void tpch_text_pool_free(char *pool)
+{
+    size_t bytes = ((size_t)TPCH_TEXT_POOL_SIZE + 1 + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN;
+    munmap(pool, bytes);
+}
+
+/* Sentences from offset `used` (stream value `value` there) up to `end`, a sentence start or
+ * the pool's end. Sentences go straight into the pool while there is certainly room; the last
+ * one of the pool is cut to fit. A sentence may scribble up to 16 bytes past its end (the
+ * fixed-size word copies), so pieces are built in increasing order, or the next piece's first
+ * bytes are written after this one. */
+static void build_range(const tpch_dists *d, char *pool, size_t used, int64_t value, size_t end)
+{
+    tpch_stream s = {value, value, 1};
     char tail[MAX_SENTENCE_BYTES];
-    /* sentences go straight into the pool while there is certainly room */
-    while ((size_t)TPCH_TEXT_POOL_SIZE - used >= MAX_SENTENCE_BYTES) {
-        size_t len = tpch_text_sentence(d, &s, pool + used);
-        pool[used + len] = ' ';
-        used += len + 1;
-    }
-    while (used < (size_t)TPCH_TEXT_POOL_SIZE) {
+    while (used < end) {
+        if ((size_t)TPCH_TEXT_POOL_SIZE - used >= MAX_SENTENCE_BYTES) {
+            size_t len = tpch_text_sentence(d, &s, pool + used);
+            pool[used + len] = ' ';
+            used += len + 1;
+            continue;
+        }
         size_t len = tpch_text_sentence(d, &s, tail);
         size_t room = (size_t)TPCH_TEXT_POOL_SIZE - used;
         if (room >= len + 1) {
@@ -103,12 +198,58 @@ static void build_pool(void)
             used += room;
         }
     }
+}
+
+bool tpch_text_pool_build_piece(char *pool, int piece)
+{
+    const tpch_dists *d = tpch_dists_get();
+    if (!d || piece < 0 || piece >= TPCH_TEXT_POOL_PIECES)
+        return false;
+    size_t offset, length;
+    tpch_text_pool_piece_range(piece, &offset, &length);
+    build_range(d, pool, offset, PIECES[piece].value, offset + length);
     pool[TPCH_TEXT_POOL_SIZE] = '\0';
-    the_pool = pool;
+    return true;
+}
+
+static void build_pool(void)
+{
+    const tpch_dists *d = tpch_dists_get();
+    char *pool = d ? tpch_text_pool_alloc() : NULL;
+    if (!pool)
+        return;
+    tpch_stream s;
+    tpch_stream_init(&s, TPCH_SD_TEXT_POOL, 1);
+    build_range(d, pool, 0, s.value, TPCH_TEXT_POOL_SIZE);
+    pool[TPCH_TEXT_POOL_SIZE] = '\0';
+    atomic_store_explicit(&the_pool, pool, memory_order_release);
+}
+
+void tpch_text_pool_install(char *pool)
+{
+    pool[TPCH_TEXT_POOL_SIZE] = '\0';
+    pthread_mutex_lock(&the_pool_lock);
+    bool taken = atomic_load_explicit(&the_pool, memory_order_relaxed) == NULL;
+    if (taken)
+        atomic_store_explicit(&the_pool, pool, memory_order_release);
+    pthread_mutex_unlock(&the_pool_lock);
+    if (!taken)
+        tpch_text_pool_free(pool);
+}
+
+bool tpch_text_pool_built(void)
+{
+    return atomic_load_explicit(&the_pool, memory_order_acquire) != NULL;
 }
 
 const char *tpch_text_pool(void)
 {
-    pthread_once(&the_pool_once, build_pool);
-    return the_pool;
+    char *pool = atomic_load_explicit(&the_pool, memory_order_acquire);
+    if (pool)
+        return pool;
+    pthread_mutex_lock(&the_pool_lock);
+    if (atomic_load_explicit(&the_pool, memory_order_relaxed) == NULL)
+        build_pool();
+    pthread_mutex_unlock(&the_pool_lock);
+    return atomic_load_explicit(&the_pool, memory_order_acquire);
 }

@@ -11,7 +11,7 @@
 #include "engine/tpch/tpch_dists.h"
 #include "engine/tpch/tpch_rng.h"
 
-#define TPCH_TEXT_POOL_SIZE (300 * 1024 * 1024)
+#define TPCH_TEXT_POOL_SIZE TPCH_TEXT_POOL_BYTES
 
 /* The pool (TPCH_TEXT_POOL_SIZE bytes plus a NUL), built on the first call; later calls and
  * concurrent callers get the same immutable buffer (pthread_once). NULL if out of memory. */

@@ -245,6 +245,35 @@ static void test_text_pool(void)
     CU_ASSERT_NSTRING_EQUAL(comment.ptr, expected, strlen(expected));
 }
 
+/* The pieces rebuild the pool byte for byte: each one on its own (built in reverse order, so
+ * a piece never relies on the one before it, and checked before the next one scribbles on
+ * its first bytes), and all of them in order into one buffer that then becomes a pool. */
+static void test_text_pool_pieces(void)
+{
+    const char *pool = tpch_text_pool();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pool);
+    char *buf = tpch_text_pool_alloc();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    size_t covered = 0;
+    for (int p = TPCH_TEXT_POOL_PIECES - 1; p >= 0; p--) {
+        size_t offset, length;
+        tpch_text_pool_piece_range(p, &offset, &length);
+        CU_ASSERT(tpch_text_pool_build_piece(buf, p));
+        CU_ASSERT(length > 0);
+        CU_ASSERT(memcmp(buf + offset, pool + offset, length) == 0);
+        if (p > 0)
+            CU_ASSERT_EQUAL(pool[offset - 1], ' '); /* a piece starts a sentence */
+        covered += length;
+    }
+    CU_ASSERT_EQUAL(covered, (size_t)TPCH_TEXT_POOL_SIZE);
+    for (int p = 0; p < TPCH_TEXT_POOL_PIECES; p++)
+        tpch_text_pool_build_piece(buf, p);
+    CU_ASSERT(memcmp(buf, pool, (size_t)TPCH_TEXT_POOL_SIZE + 1) == 0);
+    CU_ASSERT(tpch_text_pool_built());
+    tpch_text_pool_install(buf); /* a pool exists: the buffer is freed, the pool stays */
+    CU_ASSERT_PTR_EQUAL(tpch_text_pool(), pool);
+}
+
 /* ---- scale, chunks, names ---- */
 
 static void test_scale_row_counts(void)
@@ -694,6 +723,7 @@ int main(void)
         {"rng", "alphanumeric word range", test_rng_alnum_word_is_negative},
         {"dists", "embedded lists", test_dists_embedded_lists},
         {"text", "text pool", test_text_pool},
+        {"text", "text pool pieces", test_text_pool_pieces},
         {"tables", "scale row counts", test_scale_row_counts},
         {"tables", "chunk rule", test_chunk_rule},
         {"tables", "parse scale factor", test_parse_scale_factor},
