@@ -43,6 +43,10 @@ struct shoal_block_encoder {
     size_t lens_cap;    /* bytes */
     uint64_t *hashes;   /* string dictionary entries' hashes */
     size_t hashes_cap;  /* bytes */
+    uint64_t *pfx;      /* strings' first 8 bytes, big-endian */
+    size_t pfx_cap;     /* bytes */
+    uint64_t *entry_pfx; /* the same for dictionary entries */
+    size_t entry_pfx_cap;
     shoal_writer payload;
     uint8_t *zbuf;
     size_t zbuf_cap;
@@ -79,6 +83,8 @@ void shoal_block_encoder_free(shoal_block_encoder *enc)
     free(enc->slots);
     free(enc->lens);
     free(enc->hashes);
+    free(enc->pfx);
+    free(enc->entry_pfx);
     free(enc->zbuf);
     shoal_writer_free(&enc->payload);
     free(enc);
@@ -432,26 +438,50 @@ static shoal_encoding encode_fixed128(shoal_block_encoder *enc, const void *data
     return e;
 }
 
-/* ---- strings ---- */
+/* ---- strings ----
+ * One pass takes every string's first 8 bytes as a big-endian number (zero-filled): equal
+ * prefixes plus equal lengths decide equality for strings up to 8 bytes, and comparing prefixes
+ * orders most pairs, so runs, min/max and the dictionary rarely touch the bytes again. */
 
-/* Short strings dominate (codes, flags, names): compare the first bytes inline, call memcmp
- * only for the rest. */
-static inline bool string_equal(shoal_string a, shoal_string b)
+/* The first min(len, 8) bytes, big-endian, zero-filled; reads only the string's own bytes. */
+static inline uint64_t prefix8(const char *p, uint32_t len)
 {
-    if (a.len != b.len) return false;
-    if (a.ptr == b.ptr) return true;
-    uint32_t k = a.len < 8 ? a.len : 8;
-    for (uint32_t i = 0; i < k; i++)
-        if (a.ptr[i] != b.ptr[i]) return false;
-    return a.len <= 8 || memcmp(a.ptr + 8, b.ptr + 8, a.len - 8) == 0;
+    uint64_t x;
+    if (len >= 8) {
+        memcpy(&x, p, 8);
+    } else if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + len - 4, 4);
+        x = (uint64_t)lo | (uint64_t)hi << ((len - 4) * 8); /* the overlap holds the same bytes */
+    } else if (len > 0) {
+        x = (uint64_t)(uint8_t)p[0] | (uint64_t)(uint8_t)p[len / 2] << (len / 2 * 8) |
+            (uint64_t)(uint8_t)p[len - 1] << ((len - 1) * 8);
+    } else {
+        x = 0;
+    }
+    return __builtin_bswap64(x);
 }
 
-static inline int string_compare(shoal_string a, shoal_string b)
+/* The last 8 bytes of a string longer than 8 (0 otherwise): with the prefix and the length it
+ * decides equality up to 16 bytes without a memcmp. */
+static inline uint64_t suffix8(const char *p, uint32_t len)
 {
+    uint64_t x = 0;
+    if (len > 8) memcpy(&x, p + len - 8, 8);
+    return x;
+}
+
+static inline bool string_equal_p(shoal_string a, uint64_t pa, uint64_t sa, shoal_string b, uint64_t pb, uint64_t sb)
+{
+    return a.len == b.len && pa == pb && sa == sb && (a.len <= 16 || memcmp(a.ptr + 8, b.ptr + 8, a.len - 16) == 0);
+}
+
+/* Bytewise order (a prefix sorts first). */
+static inline int string_compare_p(shoal_string a, uint64_t pa, shoal_string b, uint64_t pb)
+{
+    if (pa != pb) return pa < pb ? -1 : 1;
     uint32_t n = a.len < b.len ? a.len : b.len;
-    uint32_t k = n < 8 ? n : 8;
-    for (uint32_t i = 0; i < k; i++)
-        if (a.ptr[i] != b.ptr[i]) return (uint8_t)a.ptr[i] < (uint8_t)b.ptr[i] ? -1 : 1;
     if (n > 8) {
         int c = memcmp(a.ptr + 8, b.ptr + 8, n - 8);
         if (c) return c;
@@ -475,6 +505,17 @@ static uint64_t hash_bytes(const char *p, uint32_t n)
     h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 29;
     return h;
+}
+
+/* A string's hash from its prefix, suffix and the bytes between; only used inside one encoding. */
+static inline uint64_t hash_string_p(shoal_string v, uint64_t pfx, uint64_t sfx)
+{
+    uint64_t h = (pfx ^ ((uint64_t)v.len * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+    h = (h ^ sfx) * 0xC4CEB9FE1A85EC53ull;
+    if (v.len > 16) h ^= hash_bytes(v.ptr + 8, v.len - 16);
+    h *= 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 29);
 }
 
 /* S(n): packed lengths, then the bytes. A row whose validity bit is clear counts as "". */
@@ -503,7 +544,8 @@ static uint64_t string_section_size(uint32_t n, uint32_t max_len, uint64_t bytes
     return 1 + shoal_bitpack_bytes(n, shoal_bits_needed(max_len)) + bytes;
 }
 
-static int64_t string_dict_build(shoal_block_encoder *enc, const shoal_string *v, uint32_t n,
+static int64_t string_dict_build(shoal_block_encoder *enc, const shoal_string *v, const uint64_t *pfx,
+                                 const uint64_t *sfx, uint32_t n,
                                  uint32_t cap, shoal_string *entries, uint64_t *codes,
                                  uint64_t *dict_bytes, uint32_t *dict_max_len)
 {
@@ -511,20 +553,24 @@ static int64_t string_dict_build(shoal_block_encoder *enc, const shoal_string *v
     while (nslots < 2 * (uint64_t)cap) nslots *= 2;
     uint32_t *slots = encoder_slots(enc, nslots);
     uint64_t *hashes = scratch((void **)&enc->hashes, &enc->hashes_cap, (size_t)cap * 8);
+    uint64_t *entry_pfx = scratch((void **)&enc->entry_pfx, &enc->entry_pfx_cap, (size_t)cap * 16);
+    uint64_t *entry_sfx = entry_pfx + cap;
     uint32_t mask = nslots - 1, count = 0, max_len = 0;
     uint64_t bytes = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (i > 0 && string_equal(v[i], v[i - 1])) {
+        if (i > 0 && string_equal_p(v[i], pfx[i], sfx[i], v[i - 1], pfx[i - 1], sfx[i - 1])) {
             codes[i] = codes[i - 1];
             continue;
         }
-        uint64_t hv = hash_bytes(v[i].ptr, v[i].len);
+        uint64_t hv = hash_string_p(v[i], pfx[i], sfx[i]);
         uint32_t h = (uint32_t)hv & mask;
         for (;;) {
             uint32_t s = slots[h];
             if (s == 0) {
                 if (count == cap) return -1;
                 entries[count] = v[i];
+                entry_pfx[count] = pfx[i];
+                entry_sfx[count] = sfx[i];
                 hashes[count] = hv;
                 slots[h] = ++count;
                 codes[i] = count - 1;
@@ -532,7 +578,8 @@ static int64_t string_dict_build(shoal_block_encoder *enc, const shoal_string *v
                 max_len = v[i].len > max_len ? v[i].len : max_len;
                 break;
             }
-            if (hashes[s - 1] == hv && string_equal(entries[s - 1], v[i])) {
+            if (hashes[s - 1] == hv &&
+                string_equal_p(entries[s - 1], entry_pfx[s - 1], entry_sfx[s - 1], v[i], pfx[i], sfx[i])) {
                 codes[i] = s - 1;
                 break;
             }
@@ -548,25 +595,40 @@ static shoal_encoding encode_strings(shoal_block_encoder *enc, const shoal_strin
                                      const uint64_t *validity, uint32_t n, uint32_t nulls,
                                      uint8_t allowed, shoal_zone_map *zm, shoal_writer *w)
 {
-    /* eff: the values with NULL rows filled (in `keys` scratch) */
-    shoal_string *eff = scratch(&enc->keys, &enc->keys_cap, (size_t)n * sizeof(shoal_string));
+    /* eff: the values with NULL rows filled (in `keys` scratch; s itself when there are none) */
+    const shoal_string *eff = s;
+    if (nulls) {
+        shoal_string *filled = scratch(&enc->keys, &enc->keys_cap, (size_t)n * sizeof(shoal_string));
+        memcpy(filled, s, (size_t)n * sizeof(shoal_string));
+        FILL_NULL_SLOTS(filled, n, validity);
+        eff = filled;
+    }
     uint64_t *tmp = scratch((void **)&enc->tmp, &enc->tmp_cap, (size_t)n * 8);
-    memcpy(eff, s, (size_t)n * sizeof(shoal_string));
-    if (nulls) FILL_NULL_SLOTS(eff, n, validity);
+    uint64_t *pfx = scratch((void **)&enc->pfx, &enc->pfx_cap, (size_t)n * 16);
+    uint64_t *sfx = pfx + n;
+    for (uint32_t i = 0; i < n; i++) {
+        pfx[i] = prefix8(eff[i].ptr, eff[i].len);
+        sfx[i] = suffix8(eff[i].ptr, eff[i].len);
+    }
 
     uint64_t raw_bytes = 0, run_bytes = eff[0].len;
     uint32_t raw_max = 0, run_max = eff[0].len, runs = 1, run = 1, max_run = 1;
-    shoal_string mn = eff[0], mx = eff[0];
+    uint32_t mn = 0, mx = 0; /* rows of the smallest and largest value so far */
     for (uint32_t i = 0; i < n; i++) {
         shoal_string v = eff[i];
-        if (row_valid(validity, i)) {
+        if (nulls == 0 || row_valid(validity, i)) {
             raw_bytes += v.len;
             raw_max = v.len > raw_max ? v.len : raw_max;
-            if (string_compare(v, mn) < 0) mn = v;
-            if (string_compare(v, mx) > 0) mx = v;
+            /* most rows differ from min and max in the prefix, or equal one of them */
+            if (pfx[i] < pfx[mn] || (pfx[i] == pfx[mn] && !string_equal_p(v, pfx[i], sfx[i], eff[mn], pfx[mn], sfx[mn]) &&
+                                     string_compare_p(v, pfx[i], eff[mn], pfx[mn]) < 0))
+                mn = i;
+            if (pfx[i] > pfx[mx] || (pfx[i] == pfx[mx] && !string_equal_p(v, pfx[i], sfx[i], eff[mx], pfx[mx], sfx[mx]) &&
+                                     string_compare_p(v, pfx[i], eff[mx], pfx[mx]) > 0))
+                mx = i;
         }
         if (i == 0) continue;
-        if (string_equal(v, eff[i - 1])) {
+        if (string_equal_p(v, pfx[i], sfx[i], eff[i - 1], pfx[i - 1], sfx[i - 1])) {
             run++;
         } else {
             max_run = run > max_run ? run : max_run;
@@ -577,7 +639,7 @@ static shoal_encoding encode_strings(shoal_block_encoder *enc, const shoal_strin
         }
     }
     max_run = run > max_run ? run : max_run;
-    shoal_zone_map_set_strings(zm, mn, mx);
+    shoal_zone_map_set_strings(zm, eff[mn], eff[mx]);
 
     uint64_t size[SHOAL_ENC_COUNT];
     for (int e = 0; e < SHOAL_ENC_COUNT; e++) size[e] = UINT64_MAX;
@@ -589,7 +651,7 @@ static shoal_encoding encode_strings(shoal_block_encoder *enc, const shoal_strin
     bool try_dict = allowed & SHOAL_ENC_BIT(SHOAL_ENC_DICT);
     if (try_dict && !forced) {
         uint32_t m = n < DICT_SAMPLE_ROWS ? n : DICT_SAMPLE_ROWS;
-        for (uint32_t i = 0; i < m; i++) tmp[i] = hash_bytes(eff[i].ptr, eff[i].len);
+        for (uint32_t i = 0; i < m; i++) tmp[i] = hash_string_p(eff[i], pfx[i], sfx[i]);
         try_dict = sample_has_repeats(enc, tmp, m);
     }
     if (try_dict) {
@@ -597,7 +659,7 @@ static shoal_encoding encode_strings(shoal_block_encoder *enc, const shoal_strin
         shoal_string *entries = scratch(&enc->entries, &enc->entries_cap, (size_t)cap * sizeof(shoal_string));
         uint64_t dict_bytes;
         uint32_t dict_max;
-        dict_count = string_dict_build(enc, eff, n, cap, entries, tmp, &dict_bytes, &dict_max);
+        dict_count = string_dict_build(enc, eff, pfx, sfx, n, cap, entries, tmp, &dict_bytes, &dict_max);
         if (dict_count > 0)
             size[SHOAL_ENC_DICT] = 4 + string_section_size((uint32_t)dict_count, dict_max, dict_bytes) + 1 +
                                    shoal_bitpack_bytes(n, shoal_bits_needed((uint64_t)dict_count - 1));
@@ -610,7 +672,7 @@ static shoal_encoding encode_strings(shoal_block_encoder *enc, const shoal_strin
         shoal_string *vals = scratch(&enc->entries, &enc->entries_cap, (size_t)runs * sizeof(shoal_string));
         uint32_t r = 0, start = 0;
         for (uint32_t i = 1; i <= n; i++) {
-            if (i == n || !string_equal(eff[i], eff[start])) {
+            if (i == n || !string_equal_p(eff[i], pfx[i], sfx[i], eff[start], pfx[start], sfx[start])) {
                 tmp[r] = i - start - 1;
                 vals[r++] = eff[start];
                 start = i;

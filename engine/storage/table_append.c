@@ -104,17 +104,23 @@ static bool fail(shoal_appender *a)
     return false;
 }
 
-/* Encodes the buffered rows as one row group: one block per column, appended to the files. */
-static bool flush_group(shoal_appender *a, shoal_error *err)
+/* The length of a string row; a NULL row counts as empty (its value is don't-care). */
+static inline uint32_t string_len(const shoal_vector *v, uint32_t row)
 {
-    if (a->buffered == 0) return true;
+    return shoal_vector_is_null(v, row) ? 0 : ((const shoal_string *)v->data)[row].len;
+}
+
+/* Encodes `rows` rows of cols (one vector per column) as one row group: one block per column,
+ * appended to the files. */
+static bool write_group(shoal_appender *a, const shoal_vector *cols, uint32_t rows, shoal_error *err)
+{
     for (int c = 0; c < a->ncols; c++) {
         char path[4096];
         column_path(a, c, path, sizeof path);
         a->block.len = 0;
         shoal_block_info info;
         shoal_chunk_ref *k = &a->chunks[c];
-        if (!shoal_block_encode(a->enc, &a->buf[c], a->store->columns[c].encoding, &a->block, &k->zone, &info, err))
+        if (!shoal_block_encode(a->enc, &cols[c], a->store->columns[c].encoding, &a->block, &k->zone, &info, err))
             return fail(a);
         if (a->fds[c] < 0) {
             a->created[c] = true; /* from here on abort removes it, even if creating it failed */
@@ -129,19 +135,40 @@ static bool flush_group(shoal_appender *a, shoal_error *err)
         k->encoding = info.encoding;
         k->compressed = info.compressed;
         a->offsets[c] += a->block.len;
+    }
+    shoal_manifest_add_group(a->fresh, rows, a->chunks);
+    return true;
+}
+
+/* Writes the buffered rows as one row group. */
+static bool flush_group(shoal_appender *a, shoal_error *err)
+{
+    if (a->buffered == 0) return true;
+    if (!write_group(a, a->buf, a->buffered, err)) return false;
+    for (int c = 0; c < a->ncols; c++) {
         shoal_vector_reset(&a->buf[c]);
         a->buf_bytes[c] = 0;
     }
-    shoal_manifest_add_group(a->fresh, a->buffered, a->chunks);
     a->buffered = 0;
     return true;
 }
 
-/* The length of a string row; a NULL row counts as empty (its value is don't-care). */
-static inline uint32_t string_len(const shoal_vector *v, uint32_t row)
+/* Whether a batch is exactly one row group that can be encoded where it is: nothing buffered,
+ * no selection, rows_per_block rows, every string column within max_block_bytes. */
+static bool whole_group(const shoal_appender *a, const shoal_batch *b)
 {
-    return shoal_vector_is_null(v, row) ? 0 : ((const shoal_string *)v->data)[row].len;
+    if (a->buffered != 0 || b->sel != NULL || b->count != a->store->options.rows_per_block) return false;
+    for (int c = 0; c < a->ncols; c++) {
+        const shoal_vector *v = &b->columns[c];
+        if (shoal_type_physical(v->type) != SHOAL_PHYS_STRING) continue;
+        if (v->count != b->count) return false;
+        uint64_t bytes = 0;
+        for (uint32_t r = 0; r < b->count; r++) bytes += string_len(v, r);
+        if (bytes > a->store->options.max_block_bytes) return false;
+    }
+    return true;
 }
+
 
 /* Appends rows [from, from + count) of the batch (through its selection) to column c's buffer. */
 static void copy_rows(shoal_vector *dst, const shoal_vector *src, const shoal_batch *b, uint32_t from, uint32_t count)
@@ -194,6 +221,13 @@ bool shoal_appender_add_batch(shoal_appender *a, const shoal_batch *batch, shoal
     }
     const uint32_t rows = shoal_batch_rows(batch);
     const uint32_t per_block = a->store->options.rows_per_block;
+    if (whole_group(a, batch)) { /* encoded straight from the batch: no copy */
+        for (int c = 0; c < a->ncols; c++)
+            if (batch->columns[c].count != rows) return shoal_storage_fail(err, SHOAL_SQLSTATE_INVALID_PARAMETER, "column %d of the batch has %u rows, not %u", c, batch->columns[c].count, rows);
+        if (!write_group(a, batch->columns, rows, err)) return false;
+        a->rows += rows;
+        return true;
+    }
     const uint64_t max_bytes = a->store->options.max_block_bytes;
     uint32_t i = 0;
     while (i < rows) {
