@@ -2,6 +2,7 @@
  * See load.h for the protocol. */
 #include "engine/load/load.h"
 #include "engine/load/load_errors_log.h"
+#include "engine/load/load_sort.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange.h"
 #include "engine/exec/kernels.h"
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define ROUND_BYTES (16u << 20)      /* an exchange round carries about this much per rank */
 #define COPY_STEP_BYTES (8 << 20)    /* bytes of input parsed per scheduler turn */
@@ -59,6 +61,7 @@ typedef struct load_job {
     /* TPCH */
     int32_t tpch_table;
     double scale_factor;
+    uint8_t tpch_pool; /* every rank builds its share of the text pool first, then all swap */
 } load_job;
 
 static void job_free(load_job *j)
@@ -135,6 +138,7 @@ static void job_write_common(shoal_writer *w, const load_job *j)
     for (int i = 0; i < j->copy_column_count; i++) shoal_put_i32(w, j->copy_columns[i]);
     shoal_put_i32(w, j->tpch_table);
     shoal_put_f64(w, j->scale_factor);
+    shoal_put_u8(w, j->tpch_pool);
 }
 
 static bool job_read(shoal_reader *r, load_job *j)
@@ -177,6 +181,7 @@ static bool job_read(shoal_reader *r, load_job *j)
     for (int i = 0; i < j->copy_column_count; i++) j->copy_columns[i] = shoal_get_i32(r);
     j->tpch_table = shoal_get_i32(r);
     j->scale_factor = shoal_get_f64(r);
+    j->tpch_pool = shoal_get_u8(r);
     j->range_count = shoal_get_i32(r);
     if (r->failed || j->range_count < 0 || (size_t)j->range_count > r->len) return false;
     j->ranges = shoal_xcalloc((size_t)j->range_count + 1, sizeof(load_range));
@@ -202,28 +207,37 @@ typedef struct load_actor {
     shoal_addr leader;
     load_job job;
     load_phase phase;
-    bool produced_all, failed, cancelled, round_in_flight;
+    bool produced_all, failed, cancelled, round_in_flight, step_pending;
     shoal_error error;
     double started_ms, last_progress_ms;
     /* production */
     int range_index;
-    int64_t range_cursor;
+    shoal_copy_reader *reader; /* of ranges[range_index], once opened */
+    uint64_t bytes_done;       /* input bytes of the ranges finished */
     shoal_copy_options copy_options;
     shoal_copy_target copy_target;
     shoal_copy_column *copy_columns;
     shoal_load_error_sink copy_errors;
     tpch_gen *gen;
     tpch_batch *tbatch;
+    shoal_batch scratch;        /* the generated rows as the table's types (TPCH) */
+    char *pool;                 /* the text pool being assembled (job.tpch_pool) */
+    int *pool_counts, *pool_displs;
     uint64_t round_robin;
     uint64_t *hashes;
     uint32_t **dest_rows;
     uint32_t *dest_count;
     /* exchange and sink */
     shoal_exchange exchange;
-    shoal_sorter *sorter;
+    shoal_load_sorter *load_sorter; /* a SORTKEY of integer-backed columns */
+    shoal_sorter *sorter;           /* any other SORTKEY */
     shoal_table_store *store;
     shoal_appender *appender;
     shoal_load_rank_result result;
+    /* where the time went (SHOAL_LOG=debug prints it per rank) */
+    double ms_produce, ms_partition, ms_round_wait, ms_consume, ms_sort, ms_write, ms_prepare, round_started_ms;
+    double cpu_started_ms;
+    long faults_started;
 } load_actor;
 
 static load_actor *g_active[MAX_ACTIVE_LOADS];
@@ -250,11 +264,21 @@ static void load_actor_free(void *arg)
     if (a->appender) shoal_appender_free(a->appender); /* aborts if not committed */
     if (a->store) shoal_table_store_close(a->store);
     shoal_sorter_free(a->sorter);
+    shoal_load_sorter_free(a->load_sorter);
     if (a->dest_rows) /* before the exchange goes: its size says how many */
         for (int d = 0; d < a->exchange.size; d++) free(a->dest_rows[d]);
     if (a->exchange.outgoing) shoal_exchange_free(&a->exchange);
     if (a->gen) tpch_gen_close(a->gen);
     if (a->tbatch) tpch_batch_destroy(a->tbatch);
+    if (a->scratch.columns) {
+        /* its strings borrow the tpch batch's memory: drop them before freeing */
+        for (int c = 0; c < a->scratch.column_count; c++) a->scratch.columns[c].count = 0;
+        shoal_batch_free(&a->scratch);
+    }
+    if (a->pool) tpch_text_pool_free(a->pool);
+    free(a->pool_counts);
+    free(a->pool_displs);
+    if (a->reader) shoal_copy_reader_close(a->reader);
     if (a->job.source == SHOAL_LOAD_COPY) shoal_load_error_sink_free(&a->copy_errors);
     free(a->copy_columns);
     free(a->hashes);
@@ -275,13 +299,49 @@ static void fail(load_actor *a, const shoal_error *e)
 }
 
 /* Sends the selected rows of b to their slices' exchange buffers. */
+/* This rank's slice receives rows[0..n) of b (b's selected rows when rows is NULL): into the
+ * sorter, or straight to the appender when the table has no SORTKEY. */
+static void add_to_sink(load_actor *a, const shoal_batch *b, const uint32_t *rows, uint32_t n)
+{
+    if (rows == NULL) n = shoal_batch_rows(b);
+    a->result.rows_stored += n;
+    if (a->failed || a->cancelled || n == 0) return;
+    if (a->load_sorter) {
+        shoal_load_sorter_add(a->load_sorter, b, rows, n);
+        return;
+    }
+    shoal_batch view = *b;
+    if (rows) {
+        view.sel = (uint32_t *)rows; /* ascending, as a selection must be; only read */
+        view.sel_count = n;
+    }
+    if (a->sorter) {
+        shoal_sorter_add(a->sorter, &view);
+        return;
+    }
+    shoal_error e;
+    if (!shoal_appender_add_batch(a->appender, &view, &e)) fail(a, &e);
+}
+
+static void partition_rows(load_actor *a, const shoal_batch *b);
 static void partition(load_actor *a, const shoal_batch *b)
+{
+    double t0 = shoal_now_ms();
+    partition_rows(a, b);
+    a->ms_partition += shoal_now_ms() - t0;
+}
+
+static void partition_rows(load_actor *a, const shoal_batch *b)
 {
     uint32_t n = shoal_batch_rows(b);
     int size = a->exchange.size;
     if (n == 0) return;
+    /* rows for this rank's own slice skip the exchange (no serialization, no copies) */
+    int me = a->exchange.rank;
     if (a->job.dist == SHOAL_DIST_ALL) {
-        for (int d = 0; d < size; d++) shoal_batch_write(shoal_exchange_buffer(&a->exchange, d), b, NULL, 0);
+        for (int d = 0; d < size; d++)
+            if (d != me) shoal_batch_write(shoal_exchange_buffer(&a->exchange, d), b, NULL, 0);
+        add_to_sink(a, b, NULL, 0);
         return;
     }
     for (int d = 0; d < size; d++) {
@@ -303,8 +363,11 @@ static void partition(load_actor *a, const shoal_batch *b)
         }
         a->round_robin += n;
     }
-    for (int d = 0; d < size; d++)
-        if (a->dest_count[d]) shoal_batch_write(shoal_exchange_buffer(&a->exchange, d), b, a->dest_rows[d], a->dest_count[d]);
+    for (int d = 0; d < size; d++) {
+        if (a->dest_count[d] == 0) continue;
+        if (d == me) add_to_sink(a, b, a->dest_rows[d], a->dest_count[d]);
+        else shoal_batch_write(shoal_exchange_buffer(&a->exchange, d), b, a->dest_rows[d], a->dest_count[d]);
+    }
 }
 
 static int copy_batch(shoal_batch *b, void *ctx)
@@ -325,7 +388,8 @@ static int copy_batch(shoal_batch *b, void *ctx)
     return 0;
 }
 
-/* One turn of COPY: parses up to COPY_STEP_BYTES of the next range. */
+/* One turn of COPY: parses about COPY_STEP_BYTES more of the current range (the reader keeps
+ * the file, its window and the partial batch between turns). */
 static void produce_copy(load_actor *a)
 {
     if (a->range_index >= a->job.range_count) {
@@ -333,15 +397,16 @@ static void produce_copy(load_actor *a)
         return;
     }
     load_range *r = &a->job.ranges[a->range_index];
-    int64_t start = a->range_cursor > r->start ? a->range_cursor : r->start;
-    int64_t end = r->end;
-    bool splittable = shoal_copy_options_splittable(&a->copy_options);
-    if (splittable && end >= 0 && end - start > COPY_STEP_BYTES) end = start + COPY_STEP_BYTES;
-    shoal_copy_range range = {r->path, -1, start, end};
+    shoal_copy_status st = SHOAL_COPY_OK;
+    if (a->reader == NULL) {
+        shoal_copy_range range = {r->path, -1, r->start, r->end};
+        st = shoal_copy_reader_open(&a->copy_options, &range, &a->copy_target, &a->copy_errors, &a->reader);
+    }
+    bool done = true;
+    if (st == SHOAL_COPY_OK) st = shoal_copy_reader_step(a->reader, COPY_STEP_BYTES, copy_batch, a, &done);
     shoal_copy_stats stats = {0};
-    shoal_copy_status st = shoal_copy_parse_range(&a->copy_options, &range, &a->copy_target, copy_batch, a,
-                                                  &a->copy_errors, &stats);
-    a->result.bytes_read += (uint64_t)stats.bytes;
+    if (a->reader) shoal_copy_reader_stats(a->reader, &stats);
+    a->result.bytes_read = a->bytes_done + (uint64_t)stats.bytes;
     a->result.rows_rejected = (uint64_t)a->copy_errors.error_count;
     if (st != SHOAL_COPY_OK) {
         shoal_error e;
@@ -349,11 +414,11 @@ static void produce_copy(load_actor *a)
         fail(a, &e);
         return;
     }
-    if (end < 0 || end >= r->end) {
+    if (done) {
+        a->bytes_done += (uint64_t)stats.bytes;
+        shoal_copy_reader_close(a->reader);
+        a->reader = NULL;
         a->range_index++;
-        a->range_cursor = 0;
-    } else {
-        a->range_cursor = end;
     }
     if (a->range_index >= a->job.range_count) a->produced_all = true;
 }
@@ -403,6 +468,20 @@ static void tpch_to_batch(const tpch_batch *t, shoal_batch *b)
 
 static void produce_tpch(load_actor *a, shoal_batch *scratch)
 {
+    if (scratch->columns == NULL) shoal_batch_init(scratch, a->job.column_count, a->job.types, TPCH_STEP_ROWS);
+    if (a->gen == NULL) {
+        load_job *j = &a->job;
+        char msgbuf[256];
+        int k = shoal_rt_rank(a->rt) + 1, n = shoal_rt_size(a->rt);
+        if (j->dist == SHOAL_DIST_ALL) k = n = 1;
+        if ((a->gen = tpch_gen_open((tpch_table)j->tpch_table, j->scale_factor, k, n, msgbuf, sizeof msgbuf)) == NULL ||
+            (a->tbatch = tpch_batch_create((tpch_table)j->tpch_table, TPCH_STEP_ROWS)) == NULL) {
+            shoal_error e;
+            shoal_error_set(&e, -1, "22023", "%s", a->gen ? "out of memory" : msgbuf);
+            fail(a, &e);
+            return;
+        }
+    }
     size_t n = tpch_gen_next_batch(a->gen, a->tbatch, TPCH_STEP_ROWS);
     if (n == 0) {
         a->produced_all = true;
@@ -413,17 +492,6 @@ static void produce_tpch(load_actor *a, shoal_batch *scratch)
     partition(a, scratch);
 }
 
-static void add_to_sink(load_actor *a, shoal_batch *b)
-{
-    a->result.rows_stored += shoal_batch_rows(b);
-    if (a->failed || a->cancelled) return;
-    if (a->sorter) {
-        shoal_sorter_add(a->sorter, b);
-        return;
-    }
-    shoal_error e;
-    if (!shoal_appender_add_batch(a->appender, b, &e)) fail(a, &e);
-}
 
 static void consume_round(load_actor *a)
 {
@@ -439,7 +507,7 @@ static void consume_round(load_actor *a)
                 fail(a, &e);
                 break;
             }
-            add_to_sink(a, &b);
+            add_to_sink(a, &b, NULL, 0);
         }
     }
     shoal_batch_free(&b);
@@ -450,12 +518,41 @@ static void send_self(load_actor *a)
     shoal_send_payload(a->rt, a->self, shoal_actor_addr(a->self), SHOAL_MSG_LOAD_STEP, a->query_id, NULL, 0);
 }
 
+/* The load sorter's output: one row group at a time, to the appender. */
+static bool append_group(void *arg, const shoal_batch *b)
+{
+    load_actor *a = arg;
+    shoal_error e;
+    if (shoal_appender_add_batch(a->appender, b, &e)) return true;
+    fail(a, &e);
+    return false;
+}
+
+/* CPU time (ms) and minor page faults of this process so far. */
+static double process_cpu_ms(long *faults)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    if (faults) *faults = u.ru_minflt;
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
 /* Production ended everywhere and every round is done: sort, write, prepare, report. */
 static void finish_local(load_actor *a)
 {
     shoal_error e;
+    double t0 = shoal_now_ms();
+    long faults0 = 0;
+    double cpu0 = shoal_log_enabled(SHOAL_LOG_DEBUG) ? process_cpu_ms(&faults0) : 0;
+    if (!a->failed && !a->cancelled && a->load_sorter) {
+        shoal_load_sorter_finish(a->load_sorter, SHOAL_BLOCK_ROWS_DEFAULT, append_group, a); /* fails a itself */
+        a->ms_sort = shoal_now_ms() - t0; /* sorting and writing */
+        shoal_load_sorter_free(a->load_sorter);
+        a->load_sorter = NULL;
+    }
     if (!a->failed && !a->cancelled && a->sorter) {
         shoal_sorter_finish(a->sorter);
+        a->ms_sort = shoal_now_ms() - t0;
         shoal_batch out;
         shoal_batch_init(&out, a->job.column_count, a->job.types, SHOAL_BATCH_ROWS);
         while (!a->failed && shoal_sorter_next(a->sorter, &out))
@@ -464,7 +561,20 @@ static void finish_local(load_actor *a)
         shoal_sorter_free(a->sorter);
         a->sorter = NULL;
     }
+    double t1 = shoal_now_ms();
+    a->ms_write = t1 - t0 - a->ms_sort;
     if (!a->failed && !a->cancelled && !shoal_appender_prepare(a->appender, &e)) fail(a, &e);
+    a->ms_prepare = shoal_now_ms() - t1;
+    if (shoal_log_enabled(SHOAL_LOG_DEBUG)) {
+        long faults1;
+        double cpu1 = process_cpu_ms(&faults1);
+        shoal_log(SHOAL_LOG_DEBUG,
+                  "load %s: %.0f ms: produce %.0f (partition %.0f), rounds %llu waited %.0f, consume %.0f, "
+                  "sort %.0f, write %.0f, prepare %.0f; cpu %.0f ms (%ld faults) before the sort, %.0f (%ld) after",
+                  a->job.table_name, t1 - a->started_ms + a->ms_prepare, a->ms_produce, a->ms_partition,
+                  (unsigned long long)a->exchange.rounds, a->ms_round_wait, a->ms_consume, a->ms_sort, a->ms_write,
+                  a->ms_prepare, cpu0 - a->cpu_started_ms, faults0 - a->faults_started, cpu1 - cpu0, faults1 - faults0);
+    }
     a->result.bytes_sent = a->exchange.bytes_sent;
     a->result.elapsed_ms = shoal_now_ms() - a->started_ms;
     if (a->job.source == SHOAL_LOAD_COPY) /* recorded whether the load commits or not */
@@ -484,39 +594,54 @@ static void finish_local(load_actor *a)
 static void start_round(load_actor *a)
 {
     a->round_in_flight = true;
+    a->round_started_ms = shoal_now_ms();
     MPI_Request req = shoal_exchange_start(&a->exchange, !a->produced_all);
     shoal_rt_await(a->rt, a->self, req, a->query_id, 0);
 }
 
+/* Asks for another STEP unless one is queued already. */
+static void request_step(load_actor *a)
+{
+    if (a->step_pending) return;
+    a->step_pending = true;
+    send_self(a);
+}
+
+/* STEP: produce about a round's worth, start a round when it is full (or production is over)
+ * and none is in flight. Production goes on while a round is in flight — the round sends a
+ * copy of the buffers — so the transfer overlaps with generating or parsing the next one.
+ * MPI_DONE: the round's next phase, or, once complete, its rows go to the sink. */
 static void load_receive(shoal_rt *rt, shoal_actor *self, shoal_msg *msg)
 {
     load_actor *a = shoal_actor_state(self);
     if (a->phase != PHASE_RUNNING) return;
     if (msg->hdr.type == SHOAL_MSG_LOAD_STEP) {
+        a->step_pending = false;
         if (a->cancelled) a->produced_all = true;
-        shoal_batch scratch;
-        bool have_scratch = false;
-        if (a->job.source == SHOAL_LOAD_TPCH) {
-            shoal_batch_init(&scratch, a->job.column_count, a->job.types, 16);
-            have_scratch = true;
-        }
+        double t0 = shoal_now_ms();
         for (int i = 0; i < 4 && !a->produced_all && shoal_exchange_buffered(&a->exchange) < ROUND_BYTES; i++) {
             if (a->job.source == SHOAL_LOAD_COPY) produce_copy(a);
-            else produce_tpch(a, &scratch);
+            else produce_tpch(a, &a->scratch);
         }
-        if (have_scratch) {
-            /* the batch's strings borrow the tpch batch's memory: drop them before freeing */
-            for (int c = 0; c < scratch.column_count; c++) scratch.columns[c].count = 0;
-            shoal_batch_free(&scratch);
-        }
+        a->ms_produce += shoal_now_ms() - t0;
         double now = shoal_now_ms();
         if (now - a->last_progress_ms > 1000) {
             a->last_progress_ms = now;
             uint64_t done = a->job.source == SHOAL_LOAD_COPY ? a->result.bytes_read : a->result.rows_produced;
             shoal_send_payload(rt, self, a->leader, SHOAL_MSG_LOAD_PROGRESS, a->query_id, &done, sizeof done);
         }
-        if (a->produced_all || shoal_exchange_buffered(&a->exchange) >= ROUND_BYTES) start_round(a);
-        else send_self(a);
+        bool full = shoal_exchange_buffered(&a->exchange) >= ROUND_BYTES;
+        if (!a->round_in_flight && (a->produced_all || full)) {
+            start_round(a);
+            full = false; /* the round took the buffers */
+        }
+        if (!a->produced_all && !full) request_step(a);
+        return;
+    }
+    if (msg->hdr.type == SHOAL_MSG_MPI_DONE && a->pool) { /* the text pool is whole */
+        tpch_text_pool_install(a->pool);
+        a->pool = NULL;
+        request_step(a);
         return;
     }
     if (msg->hdr.type == SHOAL_MSG_MPI_DONE) {
@@ -526,8 +651,12 @@ static void load_receive(shoal_rt *rt, shoal_actor *self, shoal_msg *msg)
             return;
         }
         a->round_in_flight = false;
+        double t0 = shoal_now_ms();
+        a->ms_round_wait += t0 - a->round_started_ms;
         consume_round(a);
-        if (!a->produced_all || a->exchange.any_more) send_self(a); /* produce more, or keep joining rounds */
+        a->ms_consume += shoal_now_ms() - t0;
+        /* no rank announced more rounds (our own flag included, so production is over): done */
+        if (a->exchange.any_more) request_step(a);
         else finish_local(a);
     }
 }
@@ -542,6 +671,34 @@ static void on_cancel(shoal_rt *rt, void *arg)
     }
 }
 
+/* Builds this rank's pieces of the TPC-H text pool and starts swapping them with every other
+ * rank's (an allgather in place), so each rank spends 1/N of the time a whole pool takes.
+ * Every rank takes part, failed or not, so the collective completes. */
+static void start_pool_exchange(load_actor *a)
+{
+    int n = a->exchange.size, me = a->exchange.rank;
+    a->pool = tpch_text_pool_alloc();
+    if (a->pool == NULL) shoal_fatal("out of memory for the TPC-H text pool (%d bytes)", TPCH_TEXT_POOL_BYTES);
+    a->pool_counts = shoal_xcalloc((size_t)n, sizeof(int));
+    a->pool_displs = shoal_xcalloc((size_t)n, sizeof(int));
+    for (int r = 0; r < n; r++) {
+        int first = (int)((int64_t)r * TPCH_TEXT_POOL_PIECES / n), last = (int)((int64_t)(r + 1) * TPCH_TEXT_POOL_PIECES / n);
+        size_t offset = 0, length = 0, bytes = 0;
+        for (int p = first; p < last; p++) {
+            tpch_text_pool_piece_range(p, &offset, &length);
+            if (p == first) a->pool_displs[r] = (int)offset;
+            bytes += length;
+        }
+        a->pool_counts[r] = (int)bytes;
+        if (r == me)
+            for (int p = first; p < last; p++) tpch_text_pool_build_piece(a->pool, p);
+    }
+    MPI_Request req;
+    MPI_Iallgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, a->pool, a->pool_counts, a->pool_displs, MPI_BYTE,
+                    a->exchange.comm, &req);
+    shoal_rt_await(a->rt, a->self, req, a->query_id, 0);
+}
+
 static void start_load(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *arg)
 {
     (void)arg;
@@ -550,6 +707,7 @@ static void start_load(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
     a->query_id = msg->hdr.query_id;
     a->leader = msg->hdr.src;
     a->started_ms = a->last_progress_ms = shoal_now_ms();
+    if (shoal_log_enabled(SHOAL_LOG_DEBUG)) a->cpu_started_ms = process_cpu_ms(&a->faults_started);
     shoal_reader r;
     shoal_reader_init(&r, msg->payload, msg->hdr.length);
     shoal_error e;
@@ -584,7 +742,11 @@ static void start_load(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
     a->store = shoal_table_store_open(g_rank_dir, j->table_id, defs, j->column_count, &opts, &e);
     free(defs);
     if (a->store == NULL || (a->appender = shoal_table_append_begin(a->store, j->version, &e)) == NULL) fail(a, &e);
-    if (!a->failed && j->sortkey_count > 0) {
+    bool radix_keys = j->sortkey_count > 0;
+    for (int i = 0; i < j->sortkey_count; i++) radix_keys = radix_keys && shoal_load_sort_key_supported(j->types[j->sortkeys[i]]);
+    if (!a->failed && radix_keys) {
+        a->load_sorter = shoal_load_sorter_create(j->column_count, j->types, j->sortkey_count, j->sortkeys);
+    } else if (!a->failed && j->sortkey_count > 0) {
         shoal_sort_key keys[SHOAL_MAX_SORTKEYS];
         for (int i = 0; i < j->sortkey_count; i++) keys[i] = (shoal_sort_key){j->sortkeys[i], false, false};
         a->sorter = shoal_sorter_create(j->column_count, j->types, j->sortkey_count, keys, -1);
@@ -611,18 +773,12 @@ static void start_load(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
         }
         a->copy_target = (shoal_copy_target){j->table_name, a->copy_columns, ncopy};
     } else if (!a->failed && j->source == SHOAL_LOAD_TPCH) {
-        char msgbuf[256];
-        int k = shoal_rt_rank(rt) + 1, n = shoal_rt_size(rt);
-        if (j->dist == SHOAL_DIST_ALL) { k = 1; n = 1; } /* every rank gets everything anyway: generate once */
-        if (j->dist == SHOAL_DIST_ALL && shoal_rt_rank(rt) != 0) {
-            a->produced_all = true;
-        } else if ((a->gen = tpch_gen_open((tpch_table)j->tpch_table, j->scale_factor, k, n, msgbuf, sizeof msgbuf)) == NULL ||
-                   (a->tbatch = tpch_batch_create((tpch_table)j->tpch_table, TPCH_STEP_ROWS)) == NULL) {
-            shoal_error_set(&e, -1, "22023", "%s", a->gen ? "out of memory" : msgbuf);
-            fail(a, &e);
-        }
+        /* every rank gets everything of an ALL table anyway: rank 0 generates it once */
+        if (j->dist == SHOAL_DIST_ALL && shoal_rt_rank(rt) != 0) a->produced_all = true;
+        /* the generator opens at the first step, once the text pool is there */
     }
-    send_self(a);
+    if (j->source == SHOAL_LOAD_TPCH && j->tpch_pool) start_pool_exchange(a);
+    else request_step(a);
 }
 
 static void finish_commit(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *arg)
@@ -762,6 +918,8 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
     } else {
         job.tpch_table = spec->tpch_table;
         job.scale_factor = spec->scale_factor;
+        /* the first generation in this cluster: the ranks build the text pool together */
+        job.tpch_pool = !tpch_text_pool_built();
         total = (uint64_t)tpch_driver_row_count((tpch_table)spec->tpch_table, spec->scale_factor);
     }
     /* AUTO: ALL when the input is small (at most 100,000 rows, or 10 MB of files) */
