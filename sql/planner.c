@@ -1722,6 +1722,31 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         pc->ctes = saved_ctes;
         return true;
     }
+    /* (a1 AND b1) OR (a2 AND b2): when every branch has conditions on one FROM item, the OR of
+     * those conditions is implied and filters that item before any join (TPC-H Q7, Q19) */
+    int npending0 = npending;
+    for (int k = 0; k < npending0 && npending < MAX_CONJUNCTS; k++) {
+        const shoal_expr *e = pending[k];
+        if (e->kind != SHOAL_EXPR_OR || bl.nitems < 2) continue;
+        for (int i = 0; i < bl.nitems && npending < MAX_CONJUNCTS; i++) {
+            shoal_expr **branches = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)e->arg_count);
+            bool every = true;
+            for (int a2 = 0; a2 < e->arg_count && every; a2++) {
+                const shoal_expr *br = e->args[a2];
+                shoal_expr *mine = NULL;
+                if (br->kind == SHOAL_EXPR_AND) {
+                    for (int t = 0; t < br->arg_count; t++)
+                        if (expr_in_fnode(br->args[t], bl.items[i])) mine = and_of(pc, mine, br->args[t]);
+                } else if (expr_in_fnode(br, bl.items[i])) {
+                    mine = (shoal_expr *)br;
+                }
+                every = mine != NULL;
+                branches[a2] = mine;
+            }
+            if (!every || expr_in_fnode(e, bl.items[i])) continue; /* the OR itself goes there already */
+            pending[npending++] = shoal_expr_node(pc->a, SHOAL_EXPR_OR, shoal_type_make(SHOAL_TYPE_BOOLEAN), e->arg_count, branches);
+        }
+    }
     bool *consumed = shoal_arena_alloc(pc->a, sizeof(bool) * (size_t)(npending + 1));
     memset(consumed, 0, sizeof(bool) * (size_t)(npending + 1));
     for (int k = 0; k < npending; k++) {
