@@ -1113,7 +1113,7 @@ static void test_tpch_queries(void)
 {
     for (int q = 1; q <= 22; q++) {
         char name[32];
-        snprintf(name, sizeof name, "tpch/q%02d.sql", q);
+        snprintf(name, sizeof name, "../tpch_queries/queries/%d.sql", q);
         char *sql = read_fixture(name);
         if (!sql) continue;
         int count = 0;
@@ -1125,15 +1125,15 @@ static void test_tpch_queries(void)
                        (q == 15 && shoal_is_a(statements[0]->body, create_view)));
     }
     /* spot checks of what the binder will rely on */
-    char *q1 = canonical(read_fixture("tpch/q01.sql"));
+    char *q1 = canonical(read_fixture("../tpch_queries/queries/1.sql"));
     CU_ASSERT_PTR_NOT_NULL(strstr(q1, "l_shipdate <= DATE '1998-12-01' - INTERVAL '90 days'"));
-    char *q13 = canonical(read_fixture("tpch/q13.sql"));
+    char *q13 = canonical(read_fixture("../tpch_queries/queries/13.sql"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(q13, "FROM customer LEFT JOIN orders ON c_custkey = o_custkey AND o_comment NOT LIKE"));
     CU_ASSERT_PTR_NOT_NULL(strstr(q13, ") AS c_orders (c_custkey, c_count)"));
-    char *q19 = canonical(read_fixture("tpch/q19.sql"));
+    char *q19 = canonical(read_fixture("../tpch_queries/queries/19.sql"));
     CU_ASSERT_PTR_NOT_NULL(strstr(q19, "l_shipinstruct = 'DELIVER IN PERSON' OR p_partkey = l_partkey"));
-    char *q22 = canonical(read_fixture("tpch/q22.sql"));
+    char *q22 = canonical(read_fixture("../tpch_queries/queries/22.sql"));
     CU_ASSERT_PTR_NOT_NULL(
         strstr(q22, "SUBSTRING(c_phone FROM 1 FOR 2) IN ('13', '31', '23', '29', '30', '18', '17')"));
     /* the TPC-H specification's spelling of Q1's interval */
@@ -1305,7 +1305,7 @@ static void test_fuzz(void)
     /* 3. mutations and truncations of the TPC-H queries */
     for (int q = 1; q <= 22; q++) {
         char name[32];
-        snprintf(name, sizeof name, "tpch/q%02d.sql", q);
+        snprintf(name, sizeof name, "../tpch_queries/queries/%d.sql", q);
         const char *original = read_fixture(name);
         if (!original) continue;
         size_t original_length = strlen(original);
