@@ -22,9 +22,10 @@
 #define MAX_TARGETS 1024
 #define MAX_GIDS 16384
 #define MAX_ITEMS 64
-#define MAX_CONJUNCTS 256
+#define MAX_CONJUNCTS 1024
 #define MAX_JOIN_KEYS 16
 #define MAX_SUBJOINS 32
+#define MAX_SUBQUERY_VALUES 64
 #define MAX_HASH 8
 #define MAX_EQ 16
 
@@ -813,6 +814,7 @@ static void split_conjuncts(const shoal_ast_node *n, const shoal_ast_node **out,
         return;
     }
     if (*count < MAX_CONJUNCTS) out[(*count)++] = n;
+    else *count = MAX_CONJUNCTS + 1; /* too many: the caller refuses the query (never drops one) */
 }
 
 /* (a AND x) OR (b AND x) ...: x is implied; adding it lets the planner join on it (TPC-H Q19). */
@@ -825,12 +827,14 @@ static void add_implied_conjuncts(const shoal_ast_node **c, int *count)
         const shoal_ast_node *first[MAX_CONJUNCTS];
         int nfirst = 0;
         split_conjuncts(shoal_ast_list_at(&o->args, 0), first, &nfirst);
+        if (nfirst > MAX_CONJUNCTS) continue; /* implied conditions are an optimization: skip */
         for (int f = 0; f < nfirst; f++) {
             bool everywhere = true;
             for (int k = 1; k < o->args.count && everywhere; k++) {
                 const shoal_ast_node *branch[MAX_CONJUNCTS];
                 int nb = 0;
                 split_conjuncts(shoal_ast_list_at(&o->args, k), branch, &nb);
+                if (nb > MAX_CONJUNCTS) nb = MAX_CONJUNCTS;
                 bool found = false;
                 for (int x = 0; x < nb && !found; x++) found = shoal_ast_equal(first[f], branch[x]);
                 everywhere = found;
@@ -1423,7 +1427,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     b.scope = &bl.scope;
     b.eval_subquery = binder_eval_subquery;
     b.eval_arg = pc;
-    shoal_bind_subquery *subq_values = shoal_arena_alloc(pc->a, sizeof(shoal_bind_subquery) * 64);
+    shoal_bind_subquery *subq_values = shoal_arena_alloc(pc->a, sizeof(shoal_bind_subquery) * MAX_SUBQUERY_VALUES);
     b.subqueries = subq_values;
 
     /* ---- the select list, * expanded ---- */
@@ -1462,7 +1466,9 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     if (sel->where && shoal_ast_has_aggregate(sel->where))
         return plan_error(pc->err, sel->where->loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed in WHERE");
     split_conjuncts(sel->where, conj_ast, &nconj_ast);
-    for (int i = 0; i < bl.n_extra_on; i++) split_conjuncts(bl.extra_on[i], conj_ast, &nconj_ast);
+    for (int i = 0; i < bl.n_extra_on && nconj_ast <= MAX_CONJUNCTS; i++) split_conjuncts(bl.extra_on[i], conj_ast, &nconj_ast);
+    if (nconj_ast > MAX_CONJUNCTS)
+        return pfail(pc, sel->node.loc, "54001", "more than %d conditions in WHERE and ON", MAX_CONJUNCTS);
     add_implied_conjuncts(conj_ast, &nconj_ast);
 
     shoal_expr **pending = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * MAX_CONJUNCTS);
@@ -1529,6 +1535,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
                 if (s->value_gid < 0) return plan_error(pc->err, c->loc, "54001", "too many columns");
                 value = shoal_expr_column(pc->a, s->value_gid, pc->gid_type[s->value_gid]);
             }
+            if (b.subquery_count == MAX_SUBQUERY_VALUES) return plan_error(pc->err, c->loc, "54001", "too many scalar subqueries");
             subq_values[b.subquery_count++] = (shoal_bind_subquery){&scalars[k]->node, value};
         }
         shoal_expr *e = shoal_bind_condition(&b, c, false);
@@ -1572,6 +1579,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
             const shoal_ast_node *on_ast[MAX_CONJUNCTS];
             int non = 0;
             split_conjuncts(f->on, on_ast, &non);
+            if (non > MAX_CONJUNCTS) return pfail(pc, f->loc, "54001", "more than %d conditions in ON", MAX_CONJUNCTS);
             f->on_conj = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(non + 1));
             for (int k = 0; k < non; k++) {
                 shoal_expr *e = shoal_bind_condition(&b, on_ast[k], false);
