@@ -4,6 +4,7 @@
 #include "engine/exec/operator.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/hash_join.h"
+#include "engine/exec/window.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
 
@@ -30,6 +31,7 @@ struct shoal_operator {
     shoal_reader reader;
     shoal_operator *child2; /* HASH_JOIN: the build side, closed once the table is built */
     shoal_hash_join *join;
+    shoal_window *window;   /* WINDOW */
 };
 
 bool shoal_eval_fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, ...)
@@ -103,10 +105,13 @@ shoal_operator *shoal_operator_open(const shoal_plan *p, shoal_exec_context *ctx
             return NULL;
         }
         break;
-    case SHOAL_PLAN_WINDOW: /* the window operator lands next (window.c) */
-        shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "window functions are not implemented yet");
-        shoal_operator_close(op);
-        return NULL;
+    case SHOAL_PLAN_WINDOW:
+        if (op->child == NULL || (op->window = shoal_window_create(p, err)) == NULL) {
+            if (!err->failed) shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "window without an input");
+            shoal_operator_close(op);
+            return NULL;
+        }
+        break;
     }
     return op;
 }
@@ -219,6 +224,23 @@ static shoal_batch *next_joined(shoal_operator *op, shoal_eval_error *err)
     return shoal_hash_join_next(op->join, pull_operator, op->child, err);
 }
 
+/* WINDOW: the whole input into the window (window.c) on the first call, which sorts it and
+ * computes every function; then the rows with their function columns, a batch at a time. */
+static shoal_batch *next_windowed(shoal_operator *op, shoal_eval_error *err)
+{
+    if (!op->started) {
+        op->started = true;
+        shoal_batch *in;
+        while ((in = shoal_operator_next(op->child, err)) != NULL)
+            if (!shoal_window_add(op->window, in, err)) return NULL;
+        if (err->failed) return NULL;
+        shoal_operator_close(op->child); /* its rows are copied: free them now */
+        op->child = NULL;
+        shoal_window_finish(op->window);
+    }
+    return shoal_window_next(op->window, &op->out) ? &op->out : NULL;
+}
+
 shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
 {
     if (op->finished || err->failed) return NULL;
@@ -288,6 +310,7 @@ shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
         result = shoal_operator_next(op->child2, err);
         break;
     case SHOAL_PLAN_WINDOW:
+        result = next_windowed(op, err);
         break;
     }
     if (result == NULL) op->finished = true;
@@ -300,6 +323,7 @@ void shoal_operator_close(shoal_operator *op)
     if (op->child) shoal_operator_close(op->child);
     if (op->child2) shoal_operator_close(op->child2);
     shoal_hash_join_free(op->join);
+    shoal_window_free(op->window);
     if (op->scan.close) op->scan.close(op->scan.state);
     if (op->predicate) shoal_expr_state_free(op->predicate);
     if (op->exprs) {
