@@ -344,20 +344,30 @@ static void pack_column(const shoal_vector *v, const uint32_t *sel, uint32_t m, 
     case SHOAL_PHYS_I64: PACK_INTS(int64_t); break;
     case SHOAL_PHYS_STRING: {
         const shoal_string *x = v->data;
-        for (uint32_t i = 0; i < m; i++) {
-            uint32_t r = sel ? sel[i] : i;
-            if (valid && !shoal_bit_is_set(valid, r)) { /* the string under a NULL may be garbage */
-                words[i] = 0;
-                continue;
+#define PACK_STRING(r)                                                                                 \
+    do {                                                                                               \
+        shoal_string str = x[r];                                                                       \
+        if (__builtin_expect(str.len == 1, 1)) {                                                       \
+            words[i] = (uint64_t)(unsigned char)str.ptr[0] | 1ull << 56;                               \
+        } else if (str.len <= 7) {                                                                     \
+            words[i] = pack_short_string(str.ptr, str.len);                                            \
+        } else {                                                                                       \
+            words[i] = 0;                                                                              \
+            mask[i] |= PK_TOO_LONG;                                                                    \
+        }                                                                                              \
+    } while (0)
+        if (valid) {
+            for (uint32_t i = 0; i < m; i++) {
+                uint32_t r = sel ? sel[i] : i;
+                if (!shoal_bit_is_set(valid, r)) words[i] = 0; /* the string under a NULL may be garbage */
+                else PACK_STRING(r);
             }
-            shoal_string str = x[r];
-            if (str.len <= 7) {
-                words[i] = pack_short_string(str.ptr, str.len);
-            } else {
-                words[i] = 0;
-                mask[i] |= PK_TOO_LONG;
-            }
+        } else if (sel) {
+            for (uint32_t i = 0; i < m; i++) PACK_STRING(sel[i]);
+        } else {
+            for (uint32_t i = 0; i < m; i++) PACK_STRING(i);
         }
+#undef PACK_STRING
         break;
     }
     default: /* not packable: create() does not choose the packed path */
@@ -376,11 +386,15 @@ static void pack_column(const shoal_vector *v, const uint32_t *sel, uint32_t m, 
     }
 }
 
-/* Hash of a packed key: words w[0], w[stride], ... (kc of them), then the mask. */
+/* Hash of a packed key: words w[0], w[stride], ... (kc of them), then the mask. The words are
+ * multiplied independently (no chain of multiplies from one word to the next), then mixed. */
 static inline uint64_t pk_hash(const uint64_t *w, size_t stride, int kc)
 {
     uint64_t x = w[(size_t)kc * stride] * 0x9e3779b97f4a7c15ULL;
-    for (int k = 0; k < kc; k++) x = (x ^ w[(size_t)k * stride]) * 0xff51afd7ed558ccdULL;
+    for (int k = 0; k < kc; k++) {
+        uint64_t y = w[(size_t)k * stride] * (0xff51afd7ed558ccdULL + 2 * (uint64_t)k);
+        x ^= y >> (k & 7) | y << (64 - (k & 7)) % 64; /* a different rotation per word */
+    }
     x ^= x >> 32;
     x *= 0xc4ceb9fe1a85ec53ULL;
     return x ^ (x >> 29);
@@ -411,6 +425,8 @@ probe_packed(shoal_hash_agg *h, const shoal_batch *in, uint32_t rows, const int 
 {
     const uint64_t *pk = h->pk_rows, *mask = pk + (size_t)kc * rows;
     const size_t width = (size_t)kc + 1;
+    uint64_t *hash = h->row_hash;
+    for (uint32_t i = 0; i < rows; i++) hash[i] = pk_hash(pk + i, rows, kc); /* a loop of its own: vectorizes */
     uint32_t slow = 0;
     for (uint32_t i = 0; i < rows; i++) {
         if (mask[i] & PK_TOO_LONG) {
@@ -418,7 +434,7 @@ probe_packed(shoal_hash_agg *h, const shoal_batch *in, uint32_t rows, const int 
             h->slow_idx[slow++] = i;
             continue;
         }
-        uint64_t j = pk_hash(pk + i, rows, kc) & h->pk_mask;
+        uint64_t j = hash[i] & h->pk_mask;
         uint32_t g;
         for (;;) {
             g = h->pk_slots[j];
