@@ -1887,14 +1887,80 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         }
     }
 
+    /* ---- dimension chains: a filtered item joined by an equality to exactly one other item,
+     * which is not the largest, joins that item first (supplier with its filtered nation in
+     * TPC-H Q7), so the greedy order below meets it already reduced (a bushy plan) ---- */
+    {
+        int largest = 0;
+        for (int i = 1; i < bl.nitems; i++)
+            if (bl.items[i]->built.rows > bl.items[largest]->built.rows) largest = i;
+        bool merged = true;
+        while (merged) {
+            merged = false;
+            for (int y = 0; y < bl.nitems && !merged; y++) {
+                fnode *Y = bl.items[y];
+                if (Y->joined || y == largest || Y->nfilters == 0) continue;
+                int partner = -1, links = 0;
+                for (int x = 0; x < bl.nitems; x++) {
+                    if (x == y || bl.items[x]->joined) continue;
+                    bool linked = false;
+                    for (int k = 0; k < npending && !linked; k++) {
+                        const shoal_expr *e = pending[k];
+                        if (consumed[k] || e->kind != SHOAL_EXPR_FUNC || e->func != SHOAL_FUNC_EQ || e->arg_count != 2) continue;
+                        linked = (expr_covered(e->args[0], &Y->built) && expr_covered(e->args[1], &bl.items[x]->built)) ||
+                                 (expr_covered(e->args[1], &Y->built) && expr_covered(e->args[0], &bl.items[x]->built));
+                    }
+                    if (linked) {
+                        partner = x;
+                        links++;
+                    }
+                }
+                if (links != 1 || partner == largest) continue;
+                fnode *X = bl.items[partner];
+                rel *probe = X->built.rows >= Y->built.rows ? &X->built : &Y->built;
+                rel *build = probe == &X->built ? &Y->built : &X->built;
+                join_spec j;
+                memset(&j, 0, sizeof j);
+                j.type = SHOAL_JOIN_INNER;
+                for (int k = 0; k < npending && j.nkeys < MAX_JOIN_KEYS; k++) {
+                    shoal_expr *e = pending[k];
+                    if (consumed[k] || e->kind != SHOAL_EXPR_FUNC || e->func != SHOAL_FUNC_EQ || e->arg_count != 2) continue;
+                    if (expr_covered(e->args[0], probe) && expr_covered(e->args[1], build)) {
+                        j.probe_keys[j.nkeys] = e->args[0];
+                        j.build_keys[j.nkeys++] = e->args[1];
+                    } else if (expr_covered(e->args[1], probe) && expr_covered(e->args[0], build)) {
+                        j.probe_keys[j.nkeys] = e->args[1];
+                        j.build_keys[j.nkeys++] = e->args[0];
+                    } else {
+                        continue;
+                    }
+                    consumed[k] = true;
+                }
+                rel joined;
+                if (!join_rels(pc, probe, build, &j, X->loc, &joined)) return false;
+                for (int k = 0; k < npending; k++)
+                    if (!consumed[k] && expr_covered(pending[k], &joined)) {
+                        rel_filter(pc, &joined, pending[k]);
+                        consumed[k] = true;
+                    }
+                X->built = joined;
+                X->nfilters = 1; /* it is a filtered item now, for chains through it */
+                Y->joined = true; /* folded into X */
+                merged = true;
+            }
+        }
+    }
+
     /* ---- join the items: greedy, largest first, then the smallest connected one ---- */
     rel cur = {0};
-    int first = 0;
-    for (int i = 1; i < bl.nitems; i++)
-        if (bl.items[i]->built.rows > bl.items[first]->built.rows) first = i;
+    int first = -1;
+    for (int i = 0; i < bl.nitems; i++)
+        if (!bl.items[i]->joined && (first < 0 || bl.items[i]->built.rows > bl.items[first]->built.rows)) first = i;
     cur = bl.items[first]->built;
     bl.items[first]->joined = true;
-    for (int step = 1; step < bl.nitems; step++) {
+    int left = 0;
+    for (int i = 0; i < bl.nitems; i++) left += !bl.items[i]->joined;
+    for (int step = 0; step < left; step++) {
         /* the next item: a connected one whose join gives the fewest rows (then the smallest) */
         int best = -1;
         bool best_connected = false;
