@@ -29,13 +29,56 @@
 #define I128_MAX ((shoal_int128)(((unsigned __int128)1 << 127) - 1))
 #define I128_MIN (-I128_MAX - 1)
 
-/* ---- integer arithmetic (also scaled decimals) ---- */
+/* ---- integer arithmetic (also scaled decimals) ----
+ * + and - over a dense range of rows (no selection, or one covering at least half of its
+ * span): one branch-free loop that the compiler vectorizes computes every row of the span
+ * with wrapping arithmetic and ORs the overflow bits together (sign bit of (a^o)&(b^o) for +,
+ * (a^b)&(a^o) for -). Rows between the selected ones, and NULL rows, hold garbage that may
+ * "overflow": only when the OR says some row of the span did are the selected, non-NULL rows
+ * checked one by one, so the status is exact. Other rows of `o` get values nobody reads. */
+#define DEFINE_WRAPPING_ADD_SUB(T, UT, SUF)                                                             \
+    static bool add_sub_span_##SUF(bool sub, const T *restrict a, const T *restrict b, T *restrict o,   \
+                                   const uint32_t *sel, uint32_t n, const uint64_t *restrict valid,     \
+                                   shoal_kernel_status *status)                                         \
+    {                                                                                                   \
+        uint32_t lo = sel ? sel[0] : 0, hi = sel ? sel[n - 1] + 1 : n;                                  \
+        if (sel && (uint64_t)(hi - lo) > 2 * (uint64_t)n) return false;                                 \
+        UT bad = 0;                                                                                     \
+        if (sub)                                                                                        \
+            for (uint32_t r = lo; r < hi; r++) {                                                        \
+                UT x = (UT)a[r], y = (UT)b[r], z = x - y;                                               \
+                o[r] = (T)z;                                                                            \
+                bad |= (x ^ y) & (x ^ z);                                                               \
+            }                                                                                           \
+        else                                                                                            \
+            for (uint32_t r = lo; r < hi; r++) {                                                        \
+                UT x = (UT)a[r], y = (UT)b[r], z = x + y;                                               \
+                o[r] = (T)z;                                                                            \
+                bad |= (x ^ z) & (y ^ z);                                                               \
+            }                                                                                           \
+        bool ovf = false;                                                                               \
+        if ((T)bad < 0) { /* some row of the span overflowed: was it a selected, valid one? */          \
+            if (sub) VALID_ROWS(sel, n, valid, r, ovf |= (T)(((UT)a[r] ^ (UT)b[r]) & ((UT)a[r] ^ (UT)o[r])) < 0); \
+            else VALID_ROWS(sel, n, valid, r, ovf |= (T)(((UT)a[r] ^ (UT)o[r]) & ((UT)b[r] ^ (UT)o[r])) < 0); \
+        }                                                                                               \
+        *status = ovf ? SHOAL_KSTATUS_OVERFLOW : SHOAL_KSTATUS_OK;                                      \
+        return true;                                                                                    \
+    }
+DEFINE_WRAPPING_ADD_SUB(int16_t, uint16_t, i16)
+DEFINE_WRAPPING_ADD_SUB(int32_t, uint32_t, i32)
+DEFINE_WRAPPING_ADD_SUB(int64_t, uint64_t, i64)
+DEFINE_WRAPPING_ADD_SUB(shoal_int128, unsigned __int128, i128)
+
 #define DEFINE_INT_ARITH(T, SUF, TMIN)                                                                  \
     shoal_kernel_status kernel_arith_##SUF(shoal_kernel_arith op, const T *restrict a, const T *restrict b, \
                                            T *restrict o, const uint32_t *sel, uint32_t n,              \
                                            const uint64_t *restrict valid)                              \
     {                                                                                                   \
         bool ovf = false;                                                                               \
+        shoal_kernel_status span_status;                                                                \
+        if (n > 0 && (op == SHOAL_KARITH_ADD || op == SHOAL_KARITH_SUB) &&                              \
+            add_sub_span_##SUF(op == SHOAL_KARITH_SUB, a, b, o, sel, n, valid, &span_status))           \
+            return span_status;                                                                         \
         switch (op) {                                                                                   \
         case SHOAL_KARITH_ADD: VALID_ROWS(sel, n, valid, r, ovf |= __builtin_add_overflow(a[r], b[r], &o[r])); break; \
         case SHOAL_KARITH_SUB: VALID_ROWS(sel, n, valid, r, ovf |= __builtin_sub_overflow(a[r], b[r], &o[r])); break; \

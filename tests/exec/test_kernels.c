@@ -372,6 +372,101 @@ static void test_wide_products_vs_ref(void)
     free(sel);
 }
 
+/* ============================ + and - over spans ============================
+ * kernel_arith_* ADD/SUB (dense span with wrapping arithmetic, exact re-check) against
+ * __builtin_*_overflow row by row: the values of the selected non-NULL rows and the status
+ * agree, for every length, selection density and NULL pattern; unselected and NULL rows hold
+ * values that overflow and must not count. */
+#define DEFINE_ADD_SUB_CHECK(T, SUF)                                                             \
+    static int check_add_sub_##SUF(const T *a, const T *b, uint32_t n, const uint32_t *sel, uint32_t m, \
+                                   const uint64_t *valid, T *got)                                      \
+    {                                                                                                  \
+        int bad = 0;                                                                                   \
+        for (int op = 0; op < 2; op++) {                                                               \
+            shoal_kernel_status st = kernel_arith_##SUF(op ? SHOAL_KARITH_SUB : SHOAL_KARITH_ADD, a, b, got, sel, m, valid); \
+            bool ovf = false;                                                                          \
+            for (uint32_t i = 0; i < m; i++) {                                                         \
+                uint32_t r = sel ? sel[i] : i;                                                         \
+                if (valid && !(valid[r >> 6] >> (r & 63) & 1)) continue;                               \
+                T want;                                                                                \
+                bool o = op ? __builtin_sub_overflow(a[r], b[r], &want) : __builtin_add_overflow(a[r], b[r], &want); \
+                ovf |= o;                                                                              \
+                if (!o && got[r] != want) bad++;                                                       \
+            }                                                                                          \
+            if (st != (ovf ? SHOAL_KSTATUS_OVERFLOW : SHOAL_KSTATUS_OK)) bad++;                        \
+        }                                                                                              \
+        (void)n;                                                                                       \
+        return bad;                                                                                    \
+    }
+DEFINE_ADD_SUB_CHECK(int16_t, i16)
+DEFINE_ADD_SUB_CHECK(int32_t, i32)
+DEFINE_ADD_SUB_CHECK(int64_t, i64)
+DEFINE_ADD_SUB_CHECK(shoal_int128, i128)
+
+static void test_add_sub_spans_vs_ref(void)
+{
+    enum { N = 2051 };
+    int16_t *a16 = malloc(N * 2), *b16 = malloc(N * 2), *o16 = malloc(N * 2);
+    int32_t *a32 = malloc(N * 4), *b32 = malloc(N * 4), *o32 = malloc(N * 4);
+    int64_t *a64 = malloc(N * 8), *b64 = malloc(N * 8), *o64 = malloc(N * 8);
+    shoal_int128 *a128 = malloc(N * 16), *b128 = malloc(N * 16), *o128 = malloc(N * 16);
+    uint32_t *sel = malloc(N * 4);
+    int bad = 0, overflows_seen = 0;
+    for (size_t li = 0; li < NLENGTHS; li++) {
+        uint32_t n = lengths[li];
+        for (int mode = 0; mode < 3; mode++) {
+            fill_i64(a64, n, mode);
+            fill_i64(b64, n, mode == 0 ? 2 : mode);
+            fill_i32(a32, n, mode);
+            fill_i32(b32, n, mode == 0 ? 2 : mode);
+            for (uint32_t i = 0; i < n; i++) {
+                a16[i] = (int16_t)a32[i];
+                b16[i] = (int16_t)(mode == 2 && rnd_below(3) == 0 ? (rnd_below(2) ? INT16_MAX : INT16_MIN) : b32[i]);
+                a128[i] = (shoal_int128)a64[i] * (rnd_below(4) == 0 ? ((shoal_int128)1 << 64) : 1);
+                b128[i] = (shoal_int128)b64[i] * (rnd_below(4) == 0 ? ((shoal_int128)1 << 64) : 1);
+                shoal_int128 i128_max = (shoal_int128)(((unsigned __int128)1 << 127) - 1);
+                if (mode == 2 && rnd_below(5) == 0) a128[i] = rnd_below(2) ? i128_max : -i128_max - 1;
+            }
+            for (int pattern = 0; pattern < 6; pattern++) {
+                uint64_t *valid = make_validity(n, pattern);
+                for (int density = -1; density <= 100; density += 25) {
+                    uint32_t m = n, *s = NULL;
+                    if (density >= 0) {
+                        m = make_selection(n, density, sel);
+                        s = sel;
+                    }
+                    bad += check_add_sub_i16(a16, b16, n, s, m, valid, o16);
+                    bad += check_add_sub_i32(a32, b32, n, s, m, valid, o32);
+                    bad += check_add_sub_i64(a64, b64, n, s, m, valid, o64);
+                    bad += check_add_sub_i128(a128, b128, n, s, m, valid, o128);
+                    overflows_seen += kernel_arith_i64(SHOAL_KARITH_ADD, a64, b64, o64, s, m, valid) == SHOAL_KSTATUS_OVERFLOW;
+                }
+                free(valid);
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(overflows_seen > 0);
+    /* known answers: an overflow in a row between the selected ones, or under a NULL, does not count */
+    int64_t x[4] = {INT64_MAX, 1, INT64_MAX, 5}, y[4] = {1, 2, 1, -7}, z[4];
+    uint32_t skip[2] = {1, 3};
+    CU_ASSERT_EQUAL(kernel_arith_i64(SHOAL_KARITH_ADD, x, y, z, skip, 2, NULL), SHOAL_KSTATUS_OK);
+    CU_ASSERT(z[1] == 3 && z[3] == -2);
+    uint64_t odd = 0xa; /* rows 1 and 3 valid */
+    CU_ASSERT_EQUAL(kernel_arith_i64(SHOAL_KARITH_ADD, x, y, z, NULL, 4, &odd), SHOAL_KSTATUS_OK);
+    CU_ASSERT_EQUAL(kernel_arith_i64(SHOAL_KARITH_ADD, x, y, z, NULL, 4, NULL), SHOAL_KSTATUS_OVERFLOW);
+    int64_t mn[1] = {INT64_MIN}, one[1] = {1};
+    CU_ASSERT_EQUAL(kernel_arith_i64(SHOAL_KARITH_SUB, mn, one, z, NULL, 1, NULL), SHOAL_KSTATUS_OVERFLOW);
+    CU_ASSERT_EQUAL(kernel_arith_i64(SHOAL_KARITH_SUB, one, mn, z, NULL, 1, NULL), SHOAL_KSTATUS_OVERFLOW);
+    CU_ASSERT_EQUAL(kernel_arith_i64(SHOAL_KARITH_SUB, mn, mn, z, NULL, 1, NULL), SHOAL_KSTATUS_OK);
+    CU_ASSERT(z[0] == 0);
+    free(a16); free(b16); free(o16);
+    free(a32); free(b32); free(o32);
+    free(a64); free(b64); free(o64);
+    free(a128); free(b128); free(o128);
+    free(sel);
+}
+
 /* ================================ scalar kernels ================================ */
 
 static void test_scalar_kernels(void)
@@ -657,6 +752,7 @@ int main(void)
     CU_add_test(suite, "agg_known_answers", test_agg_known_answers);
     CU_add_test(suite, "scalar_kernels", test_scalar_kernels);
     CU_add_test(suite, "wide_products_vs_ref", test_wide_products_vs_ref);
+    CU_add_test(suite, "add_sub_spans_vs_ref", test_add_sub_spans_vs_ref);
     CU_add_test(suite, "hash", test_hash);
     CU_add_test(suite, "like_table", test_like_table);
     CU_add_test(suite, "like_kinds", test_like_kinds);
