@@ -12,14 +12,35 @@
 #include <unistd.h>
 
 #define CATALOG_MAGIC 0x4c41544c414f4853ull /* "SHOALTAL" */
-#define CATALOG_FORMAT 1
+/* 1: no statistics; 2: a statistics section per table (format 1 files are still read). */
+#define CATALOG_FORMAT 2
+
+static void free_stats(shoal_column_stats *stats, int count)
+{
+    if (stats == NULL) return;
+    for (int i = 0; i < count; i++) shoal_column_stats_free(&stats[i]);
+    free(stats);
+}
 
 void shoal_table_def_free(shoal_table_def *t)
 {
     if (t == NULL) return;
     for (int i = 0; i < t->column_count; i++) free(t->columns[i].default_sql);
     free(t->columns);
+    free_stats(t->stats, t->column_count);
     free(t);
+}
+
+const shoal_column_stats *shoal_table_column_stats(const shoal_table_def *t, int col)
+{
+    if (t == NULL || t->stats == NULL || col < 0 || col >= t->column_count) return NULL;
+    return &t->stats[col];
+}
+
+void shoal_table_set_stats(shoal_table_def *t, shoal_column_stats *stats)
+{
+    free_stats(t->stats, t->column_count);
+    t->stats = stats;
 }
 
 shoal_table_def *shoal_table_def_copy(const shoal_table_def *t)
@@ -30,6 +51,10 @@ shoal_table_def *shoal_table_def_copy(const shoal_table_def *t)
     for (int i = 0; i < t->column_count; i++) {
         c->columns[i] = t->columns[i];
         if (t->columns[i].default_sql) c->columns[i].default_sql = shoal_xstrdup(t->columns[i].default_sql);
+    }
+    if (t->stats) {
+        c->stats = shoal_xcalloc((size_t)t->column_count + 1, sizeof *c->stats);
+        for (int i = 0; i < t->column_count; i++) shoal_column_stats_copy(&c->stats[i], &t->stats[i]);
     }
     return c;
 }
@@ -78,9 +103,12 @@ static void write_table(shoal_writer *w, const shoal_table_def *t)
     shoal_put_u64(w, t->row_count);
     shoal_put_i64(w, t->next_identity);
     shoal_put_u8(w, t->resolved_dist);
+    shoal_put_u8(w, t->stats != NULL);
+    if (t->stats)
+        for (int i = 0; i < t->column_count; i++) shoal_column_stats_write(w, &t->stats[i]);
 }
 
-static shoal_table_def *read_table(shoal_reader *r)
+static shoal_table_def *read_table(shoal_reader *r, uint32_t format)
 {
     shoal_table_def *t = shoal_xcalloc(1, sizeof *t);
     t->id = shoal_get_u32(r);
@@ -121,6 +149,10 @@ static shoal_table_def *read_table(shoal_reader *r)
     t->row_count = shoal_get_u64(r);
     t->next_identity = shoal_get_i64(r);
     t->resolved_dist = shoal_get_u8(r);
+    if (format >= 2 && shoal_get_u8(r) && !r->failed) {
+        t->stats = shoal_xcalloc((size_t)t->column_count + 1, sizeof *t->stats);
+        for (int i = 0; i < t->column_count && !r->failed; i++) shoal_column_stats_read(r, &t->stats[i]);
+    }
     if (r->failed) {
         shoal_table_def_free(t);
         return NULL;
@@ -198,8 +230,15 @@ bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, cha
     shoal_reader r;
     shoal_reader_init(&r, buf, got);
     bool ok = false;
-    if (shoal_get_u64(&r) != CATALOG_MAGIC || shoal_get_u32(&r) != CATALOG_FORMAT) {
-        snprintf(err, err_size, "%s is not a Shoal catalog (or from an incompatible version)", cat->path);
+    uint64_t magic = shoal_get_u64(&r);
+    uint32_t format = shoal_get_u32(&r);
+    if (magic != CATALOG_MAGIC) {
+        snprintf(err, err_size, "%s is not a Shoal catalog", cat->path);
+        goto done;
+    }
+    if (format < 1 || format > CATALOG_FORMAT) {
+        snprintf(err, err_size, "the catalog %s has format %u; this Shoal reads formats 1 to %d (it is from a newer version)",
+                 cat->path, format, CATALOG_FORMAT);
         goto done;
     }
     int32_t written_ranks = shoal_get_i32(&r);
@@ -218,7 +257,7 @@ bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, cha
     }
     int32_t nt = shoal_get_i32(&r);
     for (int i = 0; i < nt && !r.failed; i++) {
-        shoal_table_def *t = read_table(&r);
+        shoal_table_def *t = read_table(&r, format);
         if (t == NULL) break;
         cat->tables = shoal_xrealloc(cat->tables, sizeof(*cat->tables) * (size_t)(cat->table_count + 1));
         cat->tables[cat->table_count++] = t;

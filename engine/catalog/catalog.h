@@ -1,11 +1,12 @@
 /* The catalog: schemas and tables with their columns, types, encodings, distribution and sort
- * keys, committed version and row count. It lives on the leader and persists in
+ * keys, committed version, row count and per-column statistics (column_stats.h). It lives on the leader and persists in
  * DATA_DIR/rank-0/catalog, replaced atomically (write a temp file, fsync, rename, fsync the
  * directory): that rename is the commit point of every load. It also records the rank count
  * the data was written with; opening it with another count is refused (resizing comes later). */
 #ifndef SHOAL_ENGINE_CATALOG_H
 #define SHOAL_ENGINE_CATALOG_H
 
+#include "engine/catalog/column_stats.h"
 #include "engine/core/types.h"
 
 #include <stdbool.h>
@@ -48,6 +49,8 @@ typedef struct shoal_table_def {
     uint64_t row_count;    /* committed rows, all slices (ALL tables: rows of one copy) */
     int64_t next_identity; /* next IDENTITY value to hand out */
     uint8_t resolved_dist; /* AUTO is resolved at the first load and kept (0: not yet) */
+    shoal_column_stats *stats; /* column_count entries once a load committed rows; NULL before
+                                * (and for tables from catalogs written before statistics) */
 } shoal_table_def;
 
 typedef struct shoal_catalog {
@@ -80,5 +83,13 @@ int shoal_table_column(const shoal_table_def *t, const char *name); /* -1 when a
 shoal_diststyle shoal_table_effective_dist(const shoal_table_def *t, uint64_t rows_after_load);
 shoal_table_def *shoal_table_def_copy(const shoal_table_def *t);
 void shoal_table_def_free(shoal_table_def *t);
+
+/* Statistics of column `col` after the committed loads: min/max, NULL count, distinct
+ * estimate (see column_stats.h), or NULL when none are known (no load yet, an old catalog,
+ * col out of range). Valid until the table's next load or the def is freed. Planners: the
+ * estimate is of distinct non-NULL values; rows = the table's row_count. */
+const shoal_column_stats *shoal_table_column_stats(const shoal_table_def *t, int col);
+/* Replaces the table's statistics (takes ownership of stats: column_count entries, malloc'ed). */
+void shoal_table_set_stats(shoal_table_def *t, shoal_column_stats *stats);
 
 #endif
