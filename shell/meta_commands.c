@@ -1,4 +1,4 @@
-/* The backslash meta-commands: \? \q \ranks \timing \sleep \raise. Each is one function and
+/* The backslash meta-commands: \? \q \ranks \timing \sleep \raise \stats. Each is one function and
  * one row of META_COMMANDS; commands that need every rank go through runtime/request.h, so
  * errors and Ctrl-C behave the same as for queries.
  * How to add one: write `static bool meta_x(shell_session *, const char *args)` returning
@@ -25,6 +25,7 @@ static bool meta_ranks(shell_session *s, const char *args);
 static bool meta_timing(shell_session *s, const char *args);
 static bool meta_sleep(shell_session *s, const char *args);
 static bool meta_raise(shell_session *s, const char *args);
+static bool meta_stats(shell_session *s, const char *args);
 
 static const meta_command META_COMMANDS[] = {
     {"\\?", "", "show the meta-commands", meta_help},
@@ -33,10 +34,11 @@ static const meta_command META_COMMANDS[] = {
     {"\\timing", "[on|off]", "print each command's elapsed time", meta_timing},
     {"\\sleep", "SECONDS", "hold every rank for SECONDS; Ctrl-C cancels it on every rank", meta_sleep},
     {"\\raise", "RANK MESSAGE", "raise an error on RANK and report it here (diagnostics)", meta_raise},
+    {"\\stats", "[TABLE]", "column statistics: rows, NULLs, distinct estimate, min, max", meta_stats},
 };
 enum { META_COMMAND_COUNT = sizeof META_COMMANDS / sizeof META_COMMANDS[0] };
 
-const char *const shell_meta_command_names[] = {"\\?", "\\q", "\\ranks", "\\timing", "\\sleep", "\\raise", NULL};
+const char *const shell_meta_command_names[] = {"\\?", "\\q", "\\ranks", "\\timing", "\\sleep", "\\raise", "\\stats", NULL};
 
 static bool meta_help(shell_session *s, const char *args)
 {
@@ -151,6 +153,58 @@ static bool meta_raise(shell_session *s, const char *args)
     bool ok = request_outcome(s, &req, shoal_request_wait(s->rt, &req, -1));
     shoal_request_end(s->rt, &req);
     return ok;
+}
+
+/* \stats [[schema.]table]: one row per column of the table (every table when none is named)
+ * from the leader's catalog, as the last committed load left them. */
+static bool meta_stats(shell_session *s, const char *args)
+{
+    if (s->sql == NULL) {
+        shell_report_error(s, "\\stats: no catalog (SQL is not available)");
+        return false;
+    }
+    char schema[SHOAL_NAME_MAX] = "", table[SHOAL_NAME_MAX] = "";
+    if (*args) {
+        const char *dot = strchr(args, '.');
+        if (dot) snprintf(schema, sizeof schema, "%.*s", (int)(dot - args), args);
+        snprintf(table, sizeof table, "%s", dot ? dot + 1 : args);
+        for (char *p = table; *p; p++) *p = (char)tolower((unsigned char)*p);
+        for (char *p = schema; *p; p++) *p = (char)tolower((unsigned char)*p);
+    }
+    const shoal_catalog *cat = &s->sql->catalog;
+    if (*table && !shoal_catalog_find_table(cat, *schema ? schema : "public", table)) {
+        shell_report_error(s, "\\stats: table \"%s\" does not exist", args);
+        return false;
+    }
+    static const char *const names[] = {"schema", "table", "column", "type", "rows", "nulls", "distinct", "min", "max"};
+    static const bool right[] = {false, false, false, false, true, true, true, false, false};
+    result_table out;
+    result_table_init(&out, 9, names, right);
+    for (int i = 0; i < cat->table_count; i++) {
+        const shoal_table_def *t = cat->tables[i];
+        if (*table && (strcmp(t->name, table) != 0 || strcmp(t->schema, *schema ? schema : "public") != 0)) continue;
+        for (int c = 0; c < t->column_count; c++) {
+            const shoal_column_stats *st = shoal_table_column_stats(t, c);
+            char type[64], rows[32], nulls[32], distinct[32], mn[96], mx[96];
+            shoal_type_name(t->columns[c].type, type, sizeof type);
+            snprintf(rows, sizeof rows, "%llu", (unsigned long long)t->row_count);
+            const char *cells[9] = {t->schema, t->name, t->columns[c].name, type, rows, NULL, NULL, NULL, NULL};
+            if (st) {
+                snprintf(nulls, sizeof nulls, "%llu", (unsigned long long)st->null_count);
+                snprintf(distinct, sizeof distinct, "%llu", (unsigned long long)st->distinct_estimate);
+                shoal_column_stats_format(st, t->columns[c].type, false, mn, sizeof mn);
+                shoal_column_stats_format(st, t->columns[c].type, true, mx, sizeof mx);
+                cells[5] = nulls;
+                cells[6] = distinct;
+                cells[7] = st->has_range ? mn : NULL;
+                cells[8] = st->has_range ? mx : NULL;
+            }
+            result_table_add_row(&out, cells);
+        }
+    }
+    result_table_print(&out, s->out, s->csv);
+    result_table_free(&out);
+    return true;
 }
 
 bool shell_run_meta_command(shell_session *s, const char *line)

@@ -3,6 +3,7 @@
 #include "engine/load/load.h"
 #include "engine/load/load_errors_log.h"
 #include "engine/load/load_sort.h"
+#include "engine/catalog/column_stats.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange.h"
 #include "engine/exec/kernels.h"
@@ -234,6 +235,9 @@ typedef struct load_actor {
     shoal_table_store *store;
     shoal_appender *appender;
     shoal_load_rank_result result;
+    shoal_column_stats *stats; /* per column, of the rows this rank stores in this load */
+    uint64_t *stat_hashes;
+    uint32_t stat_hashes_cap;
     /* where the time went (SHOAL_LOG=debug prints it per rank) */
     double ms_produce, ms_partition, ms_round_wait, ms_consume, ms_sort, ms_write, ms_prepare, round_started_ms;
     double cpu_started_ms;
@@ -282,6 +286,10 @@ static void load_actor_free(void *arg)
     if (a->job.source == SHOAL_LOAD_COPY) shoal_load_error_sink_free(&a->copy_errors);
     free(a->copy_columns);
     free(a->hashes);
+    if (a->stats)
+        for (int c = 0; c < a->job.column_count; c++) shoal_column_stats_free(&a->stats[c]);
+    free(a->stats);
+    free(a->stat_hashes);
     free(a->dest_rows);
     free(a->dest_count);
     job_free(&a->job);
@@ -299,6 +307,33 @@ static void fail(load_actor *a, const shoal_error *e)
 }
 
 /* Sends the selected rows of b to their slices' exchange buffers. */
+/* Every row that reaches the appender goes through here: each value is hashed into its
+ * column's sketch (NULLs counted instead), then the rows are stored. */
+static bool append_rows(load_actor *a, const shoal_batch *b, shoal_error *e)
+{
+    uint32_t n = shoal_batch_rows(b);
+    if (n > a->stat_hashes_cap) {
+        a->stat_hashes_cap = n;
+        a->stat_hashes = shoal_xrealloc(a->stat_hashes, (size_t)n * sizeof(uint64_t));
+    }
+    for (int c = 0; c < b->column_count && n > 0; c++) {
+        const shoal_vector *v = &b->columns[c];
+        shoal_column_stats *st = &a->stats[c];
+        uint8_t *reg = shoal_column_stats_sketch(st);
+        kernel_hash_vector(v, b->sel, n, a->stat_hashes, false);
+        if (v->validity == NULL) {
+            for (uint32_t i = 0; i < n; i++) shoal_hll_add(reg, a->stat_hashes[i]);
+        } else {
+            for (uint32_t i = 0; i < n; i++) {
+                if (shoal_vector_is_null(v, shoal_batch_row(b, i))) st->null_count++;
+                else shoal_hll_add(reg, a->stat_hashes[i]);
+            }
+        }
+        st->rows += n;
+    }
+    return shoal_appender_add_batch(a->appender, b, e);
+}
+
 /* This rank's slice receives rows[0..n) of b (b's selected rows when rows is NULL): into the
  * sorter, or straight to the appender when the table has no SORTKEY. */
 static void add_to_sink(load_actor *a, const shoal_batch *b, const uint32_t *rows, uint32_t n)
@@ -320,7 +355,7 @@ static void add_to_sink(load_actor *a, const shoal_batch *b, const uint32_t *row
         return;
     }
     shoal_error e;
-    if (!shoal_appender_add_batch(a->appender, &view, &e)) fail(a, &e);
+    if (!append_rows(a, &view, &e)) fail(a, &e);
 }
 
 static void partition_rows(load_actor *a, const shoal_batch *b);
@@ -523,9 +558,35 @@ static bool append_group(void *arg, const shoal_batch *b)
 {
     load_actor *a = arg;
     shoal_error e;
-    if (shoal_appender_add_batch(a->appender, b, &e)) return true;
+    if (append_rows(a, b, &e)) return true;
     fail(a, &e);
     return false;
+}
+
+/* min/max of a zone map into column statistics (the counts come from the hashing pass). */
+static void zone_to_stats(const shoal_zone_map *zm, shoal_column_stats *st)
+{
+    st->has_range = false;
+    if (!(zm->flags & SHOAL_ZONE_HAS_RANGE)) return;
+    switch (st->kind) {
+    case SHOAL_STATS_STRING:
+        shoal_column_stats_set_string_range(st, zm->min_str, zm->min_len, zm->flags & SHOAL_ZONE_MIN_TRUNCATED,
+                                            zm->max_str, zm->max_len, zm->flags & SHOAL_ZONE_MAX_TRUNCATED);
+        return;
+    case SHOAL_STATS_INT128:
+        st->min.i128 = zm->min.i128;
+        st->max.i128 = zm->max.i128;
+        break;
+    case SHOAL_STATS_FLOAT:
+        st->min.f64 = zm->min.f64;
+        st->max.f64 = zm->max.f64;
+        break;
+    default:
+        st->min.i64 = zm->min.i64;
+        st->max.i64 = zm->max.i64;
+        break;
+    }
+    st->has_range = true;
 }
 
 /* CPU time (ms) and minor page faults of this process so far. */
@@ -556,7 +617,7 @@ static void finish_local(load_actor *a)
         shoal_batch out;
         shoal_batch_init(&out, a->job.column_count, a->job.types, SHOAL_BATCH_ROWS);
         while (!a->failed && shoal_sorter_next(a->sorter, &out))
-            if (!shoal_appender_add_batch(a->appender, &out, &e)) fail(a, &e);
+            if (!append_rows(a, &out, &e)) fail(a, &e);
         shoal_batch_free(&out);
         shoal_sorter_free(a->sorter);
         a->sorter = NULL;
@@ -588,7 +649,19 @@ static void finish_local(load_actor *a)
         return;
     }
     a->phase = PHASE_PREPARED;
-    shoal_send_payload(a->rt, a->self, a->leader, SHOAL_MSG_LOAD_PREPARED, a->query_id, &a->result, sizeof a->result);
+    /* the vote carries this slice's statistics: min/max from the zone maps just written */
+    shoal_writer w;
+    shoal_writer_init(&w, sizeof a->result + 1024);
+    shoal_put_bytes(&w, &a->result, sizeof a->result);
+    shoal_put_u32(&w, (uint32_t)a->job.column_count);
+    for (int c = 0; c < a->job.column_count; c++) {
+        shoal_zone_map zm;
+        shoal_column_stats *st = &a->stats[c];
+        if (shoal_appender_zone_map(a->appender, c, &zm)) zone_to_stats(&zm, st);
+        shoal_column_stats_write(&w, st);
+    }
+    shoal_send_payload(a->rt, a->self, a->leader, SHOAL_MSG_LOAD_PREPARED, a->query_id, w.data, (uint32_t)w.len);
+    shoal_writer_free(&w);
 }
 
 static void start_round(load_actor *a)
@@ -719,6 +792,8 @@ static void start_load(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
         return;
     }
     load_job *j = &a->job;
+    a->stats = shoal_xcalloc((size_t)j->column_count, sizeof *a->stats);
+    for (int c = 0; c < j->column_count; c++) shoal_column_stats_init(&a->stats[c], j->types[c]);
     MPI_Comm comm = shoal_comm_pool_get(shoal_rt_comm_pool(rt), j->comm_index);
     shoal_exchange_init(&a->exchange, comm);
     a->dest_rows = shoal_xcalloc((size_t)a->exchange.size, sizeof(uint32_t *));
@@ -968,33 +1043,73 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
     uint64_t load_id = req.query_id;
     bool ok = st == SHOAL_REQUEST_OK;
     uint64_t rows_rank0 = 0, rows_total = 0;
+    shoal_column_stats *added = NULL; /* this load's rows, all slices */
     if (ok) {
-        for (int r = 0; r < nranks; r++) {
+        added = shoal_xcalloc((size_t)table->column_count + 1, sizeof *added);
+        for (int c = 0; c < table->column_count; c++) shoal_column_stats_init(&added[c], table->columns[c].type);
+        for (int r = 0; r < nranks && ok; r++) {
             shoal_load_rank_result res;
-            memcpy(&res, req.replies[r]->payload, sizeof res);
+            shoal_reader rd;
+            shoal_reader_init(&rd, req.replies[r]->payload, req.replies[r]->hdr.length);
+            if (!shoal_get_bytes(&rd, &res, sizeof res) || shoal_get_u32(&rd) != (uint32_t)table->column_count) {
+                shoal_error_set(err, -1, SHOAL_SQLSTATE_INTERNAL, "malformed load vote from rank %d", r);
+                ok = false;
+                break;
+            }
             if (r == 0) rows_rank0 = res.rows_stored;
             rows_total += res.rows_stored;
             outcome->rows_rejected += res.rows_rejected;
             outcome->bytes_read += res.bytes_read;
             outcome->bytes_moved += res.bytes_sent;
+            for (int c = 0; c < table->column_count && ok; c++) {
+                shoal_column_stats cs;
+                if (!shoal_column_stats_read(&rd, &cs) || cs.kind != added[c].kind) {
+                    shoal_error_set(err, -1, SHOAL_SQLSTATE_INTERNAL, "malformed statistics from rank %d", r);
+                    ok = false;
+                    shoal_column_stats_free(&cs);
+                    break;
+                }
+                /* an ALL table's slices are copies: rank 0's counts describe the table */
+                if (dist == SHOAL_DIST_ALL && r > 0) cs.rows = cs.null_count = 0;
+                shoal_column_stats_merge(&added[c], &cs);
+                shoal_column_stats_free(&cs);
+            }
         }
     } else {
         *err = req.error;
     }
+    bool bad_vote = st == SHOAL_REQUEST_OK && !ok; /* every rank prepared: abort them */
     shoal_request_end(rt, &req);
     /* After a cancel or an error the ranks finish their exchange rounds on their own; this
      * rank's load actor needs our scheduler for that. */
     shoal_rt_run(rt, no_active_loads, NULL, -1);
+    if (bad_vote) finish_everywhere(rt, load_id, SHOAL_MSG_LOAD_ABORT, NULL);
 
     if (ok) {
-        uint64_t added = dist == SHOAL_DIST_ALL ? rows_rank0 : rows_total;
+        uint64_t added_rows = dist == SHOAL_DIST_ALL ? rows_rank0 : rows_total;
         uint64_t old_version = table->version, old_rows = table->row_count;
         uint8_t old_resolved = table->resolved_dist;
+        shoal_column_stats *old_stats = table->stats;
+        /* The new statistics: this load's merged with the table's (the sketches make the
+         * distinct estimate that of the union). A table with rows but no statistics (from a
+         * catalog written before them) keeps none: they would describe only the new rows. */
+        shoal_column_stats *stats = NULL;
+        if (old_rows == 0 || old_stats) {
+            stats = added;
+            added = NULL;
+            for (int c = 0; c < table->column_count; c++) {
+                if (old_rows > 0) shoal_column_stats_merge(&stats[c], &old_stats[c]);
+                shoal_column_stats_finish(&stats[c]);
+            }
+        }
+        table->stats = stats;
         table->version = job.version;
-        table->row_count += added;
+        table->row_count += added_rows;
         if (table->diststyle == SHOAL_DIST_AUTO) table->resolved_dist = (uint8_t)dist;
         char msg[1024];
         if (!shoal_catalog_save(cat, msg, sizeof msg)) { /* not committed: undo everywhere */
+            table->stats = old_stats;
+            old_stats = stats; /* freed below */
             table->version = old_version;
             table->row_count = old_rows;
             table->resolved_dist = old_resolved;
@@ -1006,8 +1121,16 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
             shoal_error commit_err;
             if (!finish_everywhere(rt, load_id, SHOAL_MSG_LOAD_COMMIT, &commit_err))
                 shoal_log(SHOAL_LOG_WARN, "load committed, but a rank reported: %s", commit_err.message);
-            outcome->rows = added;
+            outcome->rows = added_rows;
         }
+        if (old_stats != table->stats && old_stats) {
+            for (int c = 0; c < table->column_count; c++) shoal_column_stats_free(&old_stats[c]);
+            free(old_stats);
+        }
+    }
+    if (added) {
+        for (int c = 0; c < table->column_count; c++) shoal_column_stats_free(&added[c]);
+        free(added);
     }
     shoal_comm_pool_release(pool, job.comm_index);
     outcome->elapsed_ms = shoal_now_ms() - t0;

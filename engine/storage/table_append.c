@@ -367,6 +367,15 @@ bool shoal_appender_committed(const shoal_appender *a) { return a->state == APPE
 uint64_t shoal_appender_version(const shoal_appender *a) { return a->version; }
 uint64_t shoal_appender_rows(const shoal_appender *a) { return a->rows; }
 
+bool shoal_appender_zone_map(const shoal_appender *a, int column, shoal_zone_map *out)
+{
+    if (column < 0 || column >= a->ncols) return false;
+    shoal_zone_map_init(out, shoal_type_physical(a->store->columns[column].type));
+    for (uint32_t g = 0; g < a->fresh->group_count; g++)
+        shoal_zone_map_merge(out, &shoal_manifest_chunk(a->fresh, g, column)->zone);
+    return true;
+}
+
 void shoal_appender_free(shoal_appender *a)
 {
     if (a == NULL) return;

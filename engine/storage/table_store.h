@@ -72,6 +72,10 @@ bool shoal_appender_abort(shoal_appender *a, shoal_error *err);
 bool shoal_appender_committed(const shoal_appender *a);
 uint64_t shoal_appender_version(const shoal_appender *a);
 uint64_t shoal_appender_rows(const shoal_appender *a); /* rows added so far */
+/* The zone map of everything this load wrote to `column` (its row groups' merged: rows, NULLs,
+ * min/max), for statistics; false for a column out of range. Call after prepare to include
+ * the last row group. */
+bool shoal_appender_zone_map(const shoal_appender *a, int column, shoal_zone_map *out);
 /* Frees; an appender neither committed nor aborted is aborted first. */
 void shoal_appender_free(shoal_appender *a);
 
