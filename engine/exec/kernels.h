@@ -76,6 +76,9 @@ uint32_t kernel_sel_true(const uint8_t *restrict vals, const uint64_t *restrict 
  * Vector-vector loops over the selected rows (constants arrive as filled vectors). The
  * arithmetic ones skip rows that are NULL in `valid` (the result's validity, NULL: none), so
  * garbage under a NULL never raises an error; they report the first problem as a status.
+ * Integer +, - and the wide products may compute a dense selection's whole span (rows between
+ * the selected ones and NULL rows included, whose outputs are then unspecified) and check
+ * only the selected, non-NULL rows exactly.
  * Integers and scaled decimals: add/sub/mul checked with __builtin_*_overflow; div truncates;
  * MIN / -1 overflows; x % -1 = 0; division or modulo by zero -> SHOAL_KDIV_ZERO (floats too).
  * Comparisons write 0/1 for every selected row (NULLs are the caller's business); floats

@@ -124,10 +124,25 @@ DEFINE_INT_ARITH(shoal_int128, i128, I128_MIN)
 /* ---- exact decimal products into int128 (DECIMAL(p>18) results of int64 operands) ----
  * int64 x int64 always fits int128 (|a b| <= 2^126); int128 x int64 takes the same single
  * multiply when the int128 operand fits in int64, and the checked 128-bit one otherwise. */
+/* The span [lo, hi) of a selection covering at least half of it (or of every row), to be
+ * computed whole; false when the selection is too sparse. */
+static inline bool dense_span(const uint32_t *sel, uint32_t n, uint32_t *lo, uint32_t *hi)
+{
+    if (n == 0) return false;
+    *lo = sel ? sel[0] : 0;
+    *hi = sel ? sel[n - 1] + 1 : n;
+    return !sel || (uint64_t)(*hi - *lo) <= 2 * (uint64_t)n;
+}
+
 shoal_kernel_status kernel_mul_i64_i64_to_i128(const int64_t *restrict a, const int64_t *restrict b,
                                                shoal_int128 *restrict o, const uint32_t *sel, uint32_t n,
                                                const uint64_t *restrict valid)
 {
+    uint32_t lo, hi;
+    if (dense_span(sel, n, &lo, &hi)) { /* every row of the span: no selection or NULL test per row */
+        for (uint32_t r = lo; r < hi; r++) o[r] = (shoal_int128)a[r] * b[r];
+        return SHOAL_KSTATUS_OK;
+    }
     VALID_ROWS(sel, n, valid, r, o[r] = (shoal_int128)a[r] * b[r]);
     return SHOAL_KSTATUS_OK;
 }
@@ -136,6 +151,18 @@ shoal_kernel_status kernel_mul_i128_i64_to_i128(const shoal_int128 *restrict a, 
                                                 shoal_int128 *restrict o, const uint32_t *sel, uint32_t n,
                                                 const uint64_t *restrict valid)
 {
+    uint32_t lo, hi;
+    if (dense_span(sel, n, &lo, &hi)) {
+        /* branch-free over the span while every int128 operand fits in int64 (garbage in rows
+         * between the selected ones or under NULLs may not: then the rows are redone below) */
+        uint64_t wide = 0;
+        for (uint32_t r = lo; r < hi; r++) {
+            uint64_t x_lo = (uint64_t)a[r], x_hi = (uint64_t)((unsigned __int128)a[r] >> 64);
+            wide |= x_hi ^ (uint64_t)((int64_t)x_lo >> 63);
+            o[r] = (shoal_int128)(int64_t)x_lo * b[r];
+        }
+        if (wide == 0) return SHOAL_KSTATUS_OK;
+    }
     bool ovf = false;
     VALID_ROWS(sel, n, valid, r, {
         shoal_int128 x = a[r];
