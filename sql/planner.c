@@ -11,6 +11,7 @@
 #include "sql/planner.h"
 #include "sql/binder.h"
 #include "engine/load/load_errors_log.h"
+#include "engine/load/stats_view.h"
 #include "sql/parser.h"
 
 #include <math.h>
@@ -98,6 +99,12 @@ shoal_table_def *shoal_resolve_table(const shoal_catalog *cat, const shoal_ast_q
         static shoal_table_def *stl_load_errors; /* the system table: built once, never freed */
         if (stl_load_errors == NULL) stl_load_errors = shoal_stl_load_errors_def();
         return stl_load_errors;
+    }
+    if (t == NULL && strcmp(name->name, "pg_stats") == 0 &&
+        (name->schema == NULL || strcmp(name->schema, "pg_catalog") == 0 || strcmp(name->schema, "public") == 0)) {
+        static shoal_table_def *pg_stats; /* the statistics view (engine/load/stats_view.h) */
+        if (pg_stats == NULL) pg_stats = shoal_pg_stats_def();
+        return pg_stats;
     }
     if (t == NULL) {
         if (name->schema)

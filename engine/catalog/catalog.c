@@ -206,6 +206,10 @@ bool shoal_catalog_save(const shoal_catalog *cat, char *err, size_t err_size)
     return ok;
 }
 
+static const shoal_catalog *g_leader;
+
+const shoal_catalog *shoal_catalog_leader(void) { return g_leader; }
+
 bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, char *err, size_t err_size)
 {
     memset(cat, 0, sizeof *cat);
@@ -219,7 +223,9 @@ bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, cha
             return false;
         }
         shoal_catalog_add_schema(cat, "public");
-        return shoal_catalog_save(cat, err, err_size);
+        if (!shoal_catalog_save(cat, err, err_size)) return false;
+        g_leader = cat;
+        return true;
     }
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
@@ -270,11 +276,13 @@ bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, cha
 done:
     free(buf);
     if (!ok) shoal_catalog_close(cat);
+    else g_leader = cat;
     return ok;
 }
 
 void shoal_catalog_close(shoal_catalog *cat)
 {
+    if (g_leader == cat) g_leader = NULL;
     for (int i = 0; i < cat->table_count; i++) shoal_table_def_free(cat->tables[i]);
     free(cat->tables);
     free(cat->schemas);

@@ -67,6 +67,9 @@ typedef struct shoal_catalog {
  * with a message in err (e.g. the rank-count mismatch) on failure. */
 bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, char *err, size_t err_size);
 void shoal_catalog_close(shoal_catalog *cat);
+/* The catalog open in this process (the leader's, on rank 0; NULL elsewhere): what system
+ * views such as pg_stats read on the scan side, which has no session. The last one opened. */
+const shoal_catalog *shoal_catalog_leader(void);
 /* Writes the catalog atomically. */
 bool shoal_catalog_save(const shoal_catalog *cat, char *err, size_t err_size);
 

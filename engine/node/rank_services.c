@@ -4,6 +4,7 @@
 #include "engine/exec/scan_storage.h"
 #include "engine/load/load.h"
 #include "engine/load/load_errors_log.h"
+#include "engine/load/stats_view.h"
 #include "engine/storage/table_store.h"
 #include "runtime/system_actor.h"
 
@@ -53,10 +54,12 @@ static void drop_table(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
     shoal_send_payload(rt, system, msg->hdr.src, SHOAL_MSG_DONE, msg->hdr.query_id, NULL, 0);
 }
 
-/* Table scans: storage, except the system table stl_load_errors, which reads this rank's log. */
+/* Table scans: storage, except the system tables: stl_load_errors reads this rank's log,
+ * pg_stats the leader's catalog. */
 static bool open_scan(shoal_exec_context *ctx, const shoal_plan *scan, shoal_scan_source *source, shoal_eval_error *err)
 {
     if (scan->table_id == SHOAL_STL_LOAD_ERRORS_ID) return shoal_load_errors_log_scan(g_rank_dir, scan, source, err);
+    if (scan->table_id == SHOAL_PG_STATS_ID) return shoal_pg_stats_scan(shoal_catalog_leader(), scan, source, err);
     return shoal_open_storage_scan(ctx, scan, source, err);
 }
 

@@ -10,7 +10,8 @@
 #     are dbgen's (cut to 32 bytes, a cut max ending in "...").
 #  2. The same through COPY into tpch-ddl.sql's tables, lineitem and orders in two COPYs
 #     each: the second load's rows merge into the first's statistics (same checks).
-#  3. A restarted cluster prints the same statistics (they persist in the catalog).
+#  3. A restarted cluster prints the same statistics (they persist in the catalog), and the
+#     system view pg_stats holds them too.
 # Exit 0 = pass.
 set -euo pipefail
 
@@ -63,11 +64,8 @@ for t in $TABLES; do
   ' "tbl/$t.tbl"
 done >expected.txt
 
-# check LABEL STATS.csv: compares \stats --csv output with expected.txt
-check() {
-  local label=$1 file=$2 problems
-  problems=$(LC_ALL=C awk -v label="$label" '
-    # RFC 4180 fields of one line into f[1..n]
+# awk: csv(line, f) splits one RFC 4180 line into f[1..n]
+CSV_AWK='
     function csv(line, f,    n, i, c, q, cur) {
       n = 0; cur = ""; q = 0
       for (i = 1; i <= length(line); i++) {
@@ -80,6 +78,12 @@ check() {
       f[++n] = cur
       return n
     }
+'
+
+# check LABEL STATS.csv: compares \stats --csv output with expected.txt
+check() {
+  local label=$1 file=$2 problems
+  problems=$(LC_ALL=C awk -v label="$label" "$CSV_AWK"'
     function numeq(a, b) { return (a + 0 == b + 0) }
     FNR == NR { split($0, e, "|"); key = e[1] SUBSEP e[2]; rows[key] = e[3]; dist[key] = e[4]; mn[key] = e[5]; mx[key] = e[6]; num[key] = e[7]; next }
     FNR == 1 { next }
@@ -139,11 +143,24 @@ shoal copy -f copy.sql >copy.out 2>copy.err || fail "COPY: $(cat copy.err)"
 shoal copy --csv -c '\stats' >copy.csv 2>copy.err || fail "\\stats: $(cat copy.err)"
 check copy copy.csv
 
-# ---- 3. the statistics persist
+# ---- 3. the statistics persist, and pg_stats shows them
+# the_counts FILE: table,column,rows,nulls,distinct from \stats --csv
+the_counts() {
+  LC_ALL=C awk "$CSV_AWK"'NR > 1 { csv($0, f); print f[2] "," f[3] "," f[5] "," f[6] "," f[7] }' "$1" | LC_ALL=C sort
+}
 shoal copy --csv -c '\stats' >copy2.csv 2>copy2.err || fail "\\stats after restart: $(cat copy2.err)"
 cmp -s copy.csv copy2.csv || fail "\\stats differs after a restart"
 shoal copy --csv -c '\stats nation' >nation.csv 2>nation.err || fail "\\stats nation: $(cat nation.err)"
 [ "$(wc -l <nation.csv)" -eq 5 ] || fail "\\stats nation printed $(wc -l <nation.csv) lines, expected a header and 4 columns"
+shoal copy --csv -c 'SELECT tablename, attname, row_count, null_count, distinct_count FROM pg_stats;' >view.csv 2>view.err ||
+  fail "pg_stats: $(cat view.err)"
+LC_ALL=C sed 1d view.csv | LC_ALL=C sort >view.txt
+the_counts copy.csv >counts.txt
+cmp -s view.txt counts.txt || fail "pg_stats differs from \\stats: $(diff view.txt counts.txt | head -5)"
+[ "$(wc -l <view.txt)" -eq 61 ] || fail "pg_stats has $(wc -l <view.txt) rows, expected the 61 TPC-H columns"
+shoal copy --csv -c "SELECT n_distinct, null_frac, min_value, max_value FROM pg_catalog.pg_stats WHERE attname = 'n_nationkey';" \
+  >nk.csv 2>nk.err || fail "pg_stats n_nationkey: $(cat nk.err)"
+[ "$(sed -n 2p nk.csv)" = "25,0,0,24" ] || fail "pg_stats n_nationkey: $(sed -n 2p nk.csv), expected 25,0,0,24"
 if shoal copy -c '\stats no_such_table' >bad.out 2>bad.err; then fail "\\stats of a missing table succeeded"; fi
 grep -q 'does not exist' bad.err || fail "\\stats of a missing table: $(cat bad.err)"
 
