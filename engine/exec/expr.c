@@ -153,6 +153,13 @@ static bool get_value(shoal_reader *r, shoal_arena *a, shoal_value *v)
     return !r->failed;
 }
 
+/* The units DATE_TRUNC, DATEADD and DATEDIFF take (not DOW, DOY or EPOCH). */
+static bool date_unit_ok(int unit)
+{
+    return unit >= SHOAL_EXTRACT_YEAR && unit <= SHOAL_EXTRACT_MILLENNIUM && unit != SHOAL_EXTRACT_DOW &&
+           unit != SHOAL_EXTRACT_DOY && unit != SHOAL_EXTRACT_EPOCH;
+}
+
 /* Argument counts each kind and function accepts (the evaluator relies on them). */
 static bool arity_ok(const shoal_expr *e)
 {
@@ -183,6 +190,31 @@ static bool arity_ok(const shoal_expr *e)
         case SHOAL_FUNC_ROUND: return n == 1 || n == 2;
         case SHOAL_FUNC_CONCAT: return n >= 2;
         case SHOAL_FUNC_COALESCE: return n >= 1;
+        case SHOAL_FUNC_NULLIF: return n == 2;
+        case SHOAL_FUNC_DECODE: return n >= 3;
+        case SHOAL_FUNC_GREATEST:
+        case SHOAL_FUNC_LEAST: return n >= 1;
+        case SHOAL_FUNC_NVL2: return n == 3;
+        case SHOAL_FUNC_TRUNC: return n == 1 || n == 2;
+        case SHOAL_FUNC_CEIL:
+        case SHOAL_FUNC_FLOOR:
+        case SHOAL_FUNC_SQRT:
+        case SHOAL_FUNC_SIGN:
+        case SHOAL_FUNC_REVERSE:
+        case SHOAL_FUNC_INITCAP:
+        case SHOAL_FUNC_CHR:
+        case SHOAL_FUNC_ASCII:
+        case SHOAL_FUNC_LAST_DAY: return n == 1;
+        case SHOAL_FUNC_LTRIM:
+        case SHOAL_FUNC_RTRIM:
+        case SHOAL_FUNC_BTRIM: return n == 1 || n == 2;
+        case SHOAL_FUNC_LPAD:
+        case SHOAL_FUNC_RPAD: return n == 2 || n == 3;
+        case SHOAL_FUNC_REPLACE:
+        case SHOAL_FUNC_SPLIT_PART: return n == 3;
+        case SHOAL_FUNC_DATE_TRUNC: return n == 1 && date_unit_ok(e->extract_field);
+        case SHOAL_FUNC_DATEADD:
+        case SHOAL_FUNC_DATEDIFF: return n == 2 && date_unit_ok(e->extract_field);
         case SHOAL_FUNC_COUNT_: return false;
         default: return e->func >= SHOAL_FUNC_ADD && e->func < SHOAL_FUNC_COUNT_ && n == 2;
         }
@@ -332,15 +364,50 @@ static const char *func_name(shoal_func f)
     case SHOAL_FUNC_ROUND: return "ROUND";
     case SHOAL_FUNC_COALESCE: return "COALESCE";
     case SHOAL_FUNC_DATE_ADD_INTERVAL: return "DATE_ADD_INTERVAL";
+    case SHOAL_FUNC_NULLIF: return "NULLIF";
+    case SHOAL_FUNC_DECODE: return "DECODE";
+    case SHOAL_FUNC_GREATEST: return "GREATEST";
+    case SHOAL_FUNC_LEAST: return "LEAST";
+    case SHOAL_FUNC_NVL2: return "NVL2";
+    case SHOAL_FUNC_TRUNC: return "TRUNC";
+    case SHOAL_FUNC_CEIL: return "CEIL";
+    case SHOAL_FUNC_FLOOR: return "FLOOR";
+    case SHOAL_FUNC_POWER: return "POWER";
+    case SHOAL_FUNC_SQRT: return "SQRT";
+    case SHOAL_FUNC_SIGN: return "SIGN";
+    case SHOAL_FUNC_POSITION: return "POSITION";
+    case SHOAL_FUNC_LEFT: return "LEFT";
+    case SHOAL_FUNC_RIGHT: return "RIGHT";
+    case SHOAL_FUNC_REPLACE: return "REPLACE";
+    case SHOAL_FUNC_SPLIT_PART: return "SPLIT_PART";
+    case SHOAL_FUNC_LTRIM: return "LTRIM";
+    case SHOAL_FUNC_RTRIM: return "RTRIM";
+    case SHOAL_FUNC_BTRIM: return "BTRIM";
+    case SHOAL_FUNC_LPAD: return "LPAD";
+    case SHOAL_FUNC_RPAD: return "RPAD";
+    case SHOAL_FUNC_REVERSE: return "REVERSE";
+    case SHOAL_FUNC_REPEAT: return "REPEAT";
+    case SHOAL_FUNC_INITCAP: return "INITCAP";
+    case SHOAL_FUNC_CHR: return "CHR";
+    case SHOAL_FUNC_ASCII: return "ASCII";
+    case SHOAL_FUNC_DATE_TRUNC: return "DATE_TRUNC";
+    case SHOAL_FUNC_DATEADD: return "DATEADD";
+    case SHOAL_FUNC_DATEDIFF: return "DATEDIFF";
+    case SHOAL_FUNC_ADD_MONTHS: return "ADD_MONTHS";
+    case SHOAL_FUNC_LAST_DAY: return "LAST_DAY";
+    case SHOAL_FUNC_TO_CHAR: return "TO_CHAR";
+    case SHOAL_FUNC_TO_DATE: return "TO_DATE";
+    case SHOAL_FUNC_TO_TIMESTAMP: return "TO_TIMESTAMP";
     default: return "FUNC";
     }
 }
 
 static const char *extract_name(int field)
 {
-    static const char *const names[] = {"?", "YEAR", "QUARTER", "MONTH", "DAY", "DOW",
-                                        "DOY", "HOUR", "MINUTE", "SECOND", "EPOCH"};
-    return field >= SHOAL_EXTRACT_YEAR && field <= SHOAL_EXTRACT_EPOCH ? names[field] : "?";
+    static const char *const names[] = {"?", "YEAR", "QUARTER", "MONTH", "DAY", "DOW", "DOY", "HOUR", "MINUTE",
+                                        "SECOND", "EPOCH", "WEEK", "MILLISECOND", "MICROSECOND", "DECADE",
+                                        "CENTURY", "MILLENNIUM"};
+    return field >= SHOAL_EXTRACT_YEAR && field <= SHOAL_EXTRACT_MILLENNIUM ? names[field] : "?";
 }
 
 static void add_expr(text *t, const shoal_expr *e, int depth);
@@ -443,6 +510,10 @@ static void add_expr(text *t, const shoal_expr *e, int depth)
     } else if (f == SHOAL_FUNC_EXTRACT && e->arg_count == 1) {
         add(t, "EXTRACT(%s FROM ", extract_name(e->extract_field));
         add_expr(t, e->args[0], depth + 1);
+        add(t, ")");
+    } else if ((f == SHOAL_FUNC_DATE_TRUNC || f == SHOAL_FUNC_DATEADD || f == SHOAL_FUNC_DATEDIFF) && e->arg_count >= 1) {
+        add(t, "%s(%s, ", func_name(f), extract_name(e->extract_field));
+        add_args(t, e, 0, ", ", depth);
         add(t, ")");
     } else if (f == SHOAL_FUNC_DATE_ADD_INTERVAL && e->arg_count == 4) {
         int64_t m, d, us;

@@ -62,13 +62,56 @@ typedef enum shoal_func {
     /* numbers */
     SHOAL_FUNC_ABS, SHOAL_FUNC_ROUND, /* (x, [digits]) */
     SHOAL_FUNC_COALESCE,
+    /* ---- evaluated in expr_eval_funcs.c; the binder casts every argument to the type noted ---- */
+    /* conditional (lazy like CASE where noted) */
+    SHOAL_FUNC_NULLIF,      /* (a, b) both of the result type: NULL where a = b, else a */
+    SHOAL_FUNC_DECODE,      /* (x, s1, r1, ..., [default]): x and every s of one type, r and default of the
+                             * result type (an even count has a default); NULL matches NULL; lazy */
+    SHOAL_FUNC_GREATEST,    /* (a, ...) all of the result type; NULLs ignored (NULL when all are) */
+    SHOAL_FUNC_LEAST,
+    SHOAL_FUNC_NVL2,        /* (x any type, a, b): a where x is not NULL, else b; lazy */
+    /* numbers */
+    SHOAL_FUNC_TRUNC,       /* (x, [digits BIGINT]) like ROUND, toward zero */
+    SHOAL_FUNC_CEIL,        /* (x): integers as they are, DECIMAL(p,s) -> DECIMAL(p,0), DOUBLE */
+    SHOAL_FUNC_FLOOR,
+    SHOAL_FUNC_POWER,       /* (DOUBLE, DOUBLE) -> DOUBLE */
+    SHOAL_FUNC_SQRT,        /* DOUBLE -> DOUBLE */
+    SHOAL_FUNC_SIGN,        /* x -> -1, 0, 1 in x's type (a DECIMAL gives DECIMAL(1,0)) */
+    /* strings (lengths and positions in UTF-8 characters) */
+    SHOAL_FUNC_POSITION,    /* (needle, haystack) -> INTEGER, 1-based, 0 when absent */
+    SHOAL_FUNC_LEFT,        /* (str, n BIGINT); n < 0: all but the last -n characters */
+    SHOAL_FUNC_RIGHT,       /* (str, n BIGINT); n < 0: all but the first -n characters */
+    SHOAL_FUNC_REPLACE,     /* (str, from, to) */
+    SHOAL_FUNC_SPLIT_PART,  /* (str, delimiter, n BIGINT >= 1) */
+    SHOAL_FUNC_LTRIM,       /* (str, [characters]) (default: spaces) */
+    SHOAL_FUNC_RTRIM,
+    SHOAL_FUNC_BTRIM,
+    SHOAL_FUNC_LPAD,        /* (str, length BIGINT, [fill]) (default fill: a space) */
+    SHOAL_FUNC_RPAD,
+    SHOAL_FUNC_REVERSE,     /* (str) */
+    SHOAL_FUNC_REPEAT,      /* (str, n BIGINT) */
+    SHOAL_FUNC_INITCAP,     /* (str) */
+    SHOAL_FUNC_CHR,         /* (code point BIGINT) -> VARCHAR */
+    SHOAL_FUNC_ASCII,       /* (str) -> INTEGER: the first character's code point, 0 for '' */
+    /* dates: the unit (a shoal_extract_field) in `extract_field` */
+    SHOAL_FUNC_DATE_TRUNC,  /* (TIMESTAMP) -> TIMESTAMP */
+    SHOAL_FUNC_DATEADD,     /* (n BIGINT, TIMESTAMP) -> TIMESTAMP */
+    SHOAL_FUNC_DATEDIFF,    /* (TIMESTAMP a, TIMESTAMP b) -> BIGINT: unit boundaries crossed from a to b */
+    SHOAL_FUNC_ADD_MONTHS,  /* (TIMESTAMP, n BIGINT) -> TIMESTAMP; a month's last day stays the last day */
+    SHOAL_FUNC_LAST_DAY,    /* DATE -> DATE */
+    SHOAL_FUNC_TO_CHAR,     /* (TIMESTAMP | BIGINT | DECIMAL | DOUBLE, format) -> VARCHAR */
+    SHOAL_FUNC_TO_DATE,     /* (text, format) -> DATE */
+    SHOAL_FUNC_TO_TIMESTAMP, /* (text, format) -> TIMESTAMP */
     SHOAL_FUNC_COUNT_
 } shoal_func;
 
 typedef enum shoal_extract_field {
     SHOAL_EXTRACT_YEAR = 1, SHOAL_EXTRACT_QUARTER, SHOAL_EXTRACT_MONTH, SHOAL_EXTRACT_DAY,
     SHOAL_EXTRACT_DOW, SHOAL_EXTRACT_DOY, SHOAL_EXTRACT_HOUR, SHOAL_EXTRACT_MINUTE,
-    SHOAL_EXTRACT_SECOND, SHOAL_EXTRACT_EPOCH
+    SHOAL_EXTRACT_SECOND, SHOAL_EXTRACT_EPOCH,
+    /* units of DATE_TRUNC, DATEADD and DATEDIFF only (with YEAR..SECOND above, not DOW/DOY/EPOCH) */
+    SHOAL_EXTRACT_WEEK, SHOAL_EXTRACT_MILLISECOND, SHOAL_EXTRACT_MICROSECOND, SHOAL_EXTRACT_DECADE,
+    SHOAL_EXTRACT_CENTURY, SHOAL_EXTRACT_MILLENNIUM
 } shoal_extract_field;
 
 typedef struct shoal_expr shoal_expr;
@@ -78,7 +121,7 @@ struct shoal_expr {
     int32_t column;          /* COLUMN */
     shoal_value constant;    /* CONST */
     uint16_t func;           /* FUNC: shoal_func */
-    uint8_t extract_field;   /* FUNC EXTRACT */
+    uint8_t extract_field;   /* FUNC EXTRACT; the unit of DATE_TRUNC, DATEADD, DATEDIFF */
     bool negated;            /* IS_NULL, IN_LIST, LIKE */
     bool case_insensitive;   /* LIKE */
     bool has_else;           /* CASE */

@@ -16,6 +16,7 @@
  * - Errors are values: shoal_eval_error with a SQLSTATE (22003 overflow, 22012 division by
  *   zero, 22P02/22007 bad input text, 22008 date out of range, 22011, 22025, 42846, XX000). */
 #include "engine/exec/expr.h"
+#include "engine/exec/expr_eval_internal.h"
 #include "engine/exec/kernels.h"
 
 #include <math.h>
@@ -640,7 +641,9 @@ static shoal_expr *normalize_func(shoal_expr_state *st, shoal_expr *n)
     case SHOAL_FUNC_COALESCE:
         for (int i = 0; i < n->arg_count; i++) a[i] = align(st, a[i], t);
         return n;
-    default: break;
+    default:
+        if (shoal_eval_funcs_handles(n->func)) return shoal_eval_funcs_normalize(st, n); /* expr_eval_funcs.c */
+        break;
     }
 bad:
     if (!st->invalid[0]) {
@@ -786,7 +789,7 @@ static shoal_expr *normalize(shoal_expr_state *st, const shoal_expr *e, int dept
         case SHOAL_FUNC_ROUND: REQUIRE(nargs == 1 || nargs == 2, "ROUND takes 1 or 2 arguments"); break;
         case SHOAL_FUNC_CONCAT: REQUIRE(nargs >= 2, "CONCAT takes 2 or more arguments"); break;
         case SHOAL_FUNC_COALESCE: REQUIRE(nargs >= 1, "COALESCE takes arguments"); break;
-        default: want = 2; break;
+        default: want = shoal_eval_funcs_handles(f) ? -1 : 2; break; /* those check their own */
         }
         REQUIRE(want < 0 || nargs == want, "function %d takes %d arguments, not %d", f, want, nargs);
         if (f == SHOAL_FUNC_EXTRACT)
@@ -2075,7 +2078,9 @@ static bool eval_func(node_state *ns, const shoal_batch *in, shoal_vector *out, 
         return eval_string_func(ns, in, out, err);
     case SHOAL_FUNC_ROUND: return eval_round(ns, in, out, err);
     case SHOAL_FUNC_COALESCE: return eval_coalesce(ns, in, out, err);
-    default: return fail(err, "XX000", "unknown function %d", ns->e->func);
+    default:
+        if (shoal_eval_funcs_handles(ns->e->func)) return shoal_eval_funcs_eval(ns, in, out, err); /* expr_eval_funcs.c */
+        return fail(err, "XX000", "unknown function %d", ns->e->func);
     }
 }
 
@@ -2187,3 +2192,16 @@ bool shoal_expr_filter(shoal_expr_state *st, shoal_batch *in, shoal_eval_error *
     if (st->root->e->type.id != SHOAL_TYPE_BOOLEAN) return fail(err, "42804", "a filter must be BOOLEAN");
     return filter_node(st->root, in, err);
 }
+
+/* ================================ for expr_eval_funcs.c ================================ */
+/* (declared in expr_eval_internal.h) */
+
+const shoal_expr *shoal_eval_node_expr(const node_state *ns) { return ns->e; }
+int shoal_eval_node_nargs(const node_state *ns) { return ns->nargs; }
+node_state *shoal_eval_node_arg(const node_state *ns, int i) { return ns->args[i]; }
+const shoal_vector *shoal_eval_arg(node_state *arg, const shoal_batch *in, shoal_eval_error *err) { return eval_arg(arg, in, err); }
+void *shoal_eval_scratch(node_state *ns, int which, size_t bytes) { return scratch(ns, which, bytes); }
+uint32_t *shoal_eval_sel_scratch(node_state *ns, int which, uint32_t count) { return sel_scratch(ns, which, count); }
+shoal_expr *shoal_eval_cast(shoal_expr_state *st, shoal_expr *arg, shoal_type to) { return make_cast(st, arg, to); }
+void shoal_eval_set_invalid(shoal_expr_state *st, const char *sqlstate, const char *message) { set_invalid(st, sqlstate, "%s", message); }
+bool shoal_eval_is_invalid(const shoal_expr_state *st) { return st->invalid[0] != 0; }

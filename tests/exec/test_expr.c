@@ -1044,7 +1044,9 @@ static void test_invalid_plans(void)
     shoal_expr *bad = fn(SHOAL_FUNC_ADD, T_INT, 1, col(0, T_INT));
     EXPECT(eval_col(bad, T_INT, 1, xs), "ERROR XX000: function 1 takes 2 arguments, not 1");
     shoal_expr *badf = fn(SHOAL_FUNC_COUNT_, T_INT, 1, col(0, T_INT));
-    EXPECT(eval_col(badf, T_INT, 1, xs), "ERROR XX000: unknown function 27");
+    char unknown[64];
+    snprintf(unknown, sizeof unknown, "ERROR XX000: unknown function %d", SHOAL_FUNC_COUNT_);
+    EXPECT(eval_col(badf, T_INT, 1, xs), unknown);
 }
 
 /* ======================== evaluation across batches, selections ======================== */
@@ -1182,11 +1184,23 @@ static shoal_expr *random_tree(int depth)
         case SHOAL_FUNC_ROUND: n = 1 + (int)(rnd() % 2); break;
         case SHOAL_FUNC_CONCAT: n = 2 + (int)(rnd() % 3); break;
         case SHOAL_FUNC_COALESCE: n = 1 + (int)(rnd() % 4); break;
+        /* expr_eval_funcs.c */
+        case SHOAL_FUNC_CEIL: case SHOAL_FUNC_FLOOR: case SHOAL_FUNC_SQRT: case SHOAL_FUNC_SIGN:
+        case SHOAL_FUNC_REVERSE: case SHOAL_FUNC_INITCAP: case SHOAL_FUNC_CHR: case SHOAL_FUNC_ASCII:
+        case SHOAL_FUNC_LAST_DAY: case SHOAL_FUNC_DATE_TRUNC: n = 1; break;
+        case SHOAL_FUNC_TRUNC: case SHOAL_FUNC_LTRIM: case SHOAL_FUNC_RTRIM: case SHOAL_FUNC_BTRIM:
+            n = 1 + (int)(rnd() % 2); break;
+        case SHOAL_FUNC_LPAD: case SHOAL_FUNC_RPAD: n = 2 + (int)(rnd() % 2); break;
+        case SHOAL_FUNC_NVL2: case SHOAL_FUNC_REPLACE: case SHOAL_FUNC_SPLIT_PART: n = 3; break;
+        case SHOAL_FUNC_DECODE: n = 3 + (int)(rnd() % 4); break;
+        case SHOAL_FUNC_GREATEST: case SHOAL_FUNC_LEAST: n = 1 + (int)(rnd() % 4); break;
         default: n = 2; break;
         }
         for (int i = 0; i < n; i++) args[i] = random_tree(depth + 1);
         shoal_expr *e = shoal_expr_func(&A, f, t, n, args);
         if (f == SHOAL_FUNC_EXTRACT) e->extract_field = (uint8_t)(1 + rnd() % 10);
+        if (f == SHOAL_FUNC_DATE_TRUNC || f == SHOAL_FUNC_DATEADD || f == SHOAL_FUNC_DATEDIFF)
+            e->extract_field = (uint8_t)(SHOAL_EXTRACT_WEEK + rnd() % 6); /* WEEK .. MILLENNIUM */
         return e;
     }
     case 3: case 4: n = 1 + (int)(rnd() % 4); break;                 /* AND, OR */
