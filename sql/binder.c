@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void shoal_binder_init(shoal_binder *b, shoal_arena *arena, const char *sql, shoal_error *err)
 {
@@ -701,6 +702,454 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
     return shoal_expr_column(b->arena, b->key_count + slot, shoal_agg_result_type(&spec));
 }
 
+/* ---- scalar functions: conditionals, numbers, strings, dates, formatting ----
+ * bind_function tries these first; each decides its argument and result types here and casts
+ * the arguments so the evaluator (engine/exec/expr_eval_funcs.c) sees one layout per argument.
+ * A call whose arguments fit none of a function's forms is 42883 "function f(types) does not
+ * exist"; bad values are the evaluator's 22xxx errors. */
+
+#define FUNC_MAX_ARGS 100
+#define VARCHAR_MAX_LENGTH 65535 /* a string result of unknown length (Redshift's VARCHAR limit) */
+
+/* The statement's clock (GETDATE, SYSDATE, CURRENT_DATE): read at its first use in a statement,
+ * the same value for every use after it until shoal_bind_statement_begin(). */
+static _Thread_local bool statement_clock_read;
+static _Thread_local int64_t statement_clock_micros;
+
+void shoal_bind_statement_begin(void) { statement_clock_read = false; }
+
+static int64_t statement_clock(void)
+{
+    if (!statement_clock_read) {
+        struct timespec now;
+        timespec_get(&now, TIME_UTC);
+        statement_clock_micros = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+        statement_clock_read = true;
+    }
+    return statement_clock_micros;
+}
+
+static const char *sig_type_name(shoal_type t)
+{
+    switch ((shoal_type_id)t.id) {
+    case SHOAL_TYPE_BOOLEAN: return "boolean";
+    case SHOAL_TYPE_SMALLINT: return "smallint";
+    case SHOAL_TYPE_INTEGER: return "integer";
+    case SHOAL_TYPE_BIGINT: return "bigint";
+    case SHOAL_TYPE_DECIMAL: return "numeric";
+    case SHOAL_TYPE_REAL: return "real";
+    case SHOAL_TYPE_DOUBLE: return "double precision";
+    case SHOAL_TYPE_CHAR: return "character";
+    case SHOAL_TYPE_VARCHAR: return "character varying";
+    case SHOAL_TYPE_DATE: return "date";
+    case SHOAL_TYPE_TIMESTAMP: return "timestamp";
+    default: return "unknown";
+    }
+}
+
+/* 42883 "function name(type, ...) does not exist" (NULL args: date parts). */
+static shoal_expr *no_such_function(shoal_binder *b, const shoal_ast_func_call *c, shoal_expr *const *args, int argc)
+{
+    char sig[256];
+    size_t len = 0;
+    sig[0] = '\0';
+    for (int i = 0; i < argc && len < sizeof sig; i++) {
+        int k = snprintf(sig + len, sizeof sig - len, "%s%s", i ? ", " : "", args[i] ? sig_type_name(args[i]->type) : "datepart");
+        len += k > 0 ? (size_t)k : 0;
+    }
+    return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", c->name, sig);
+}
+
+/* Arguments converted to what a parameter takes, or NULL when they cannot be. */
+static shoal_expr *arg_string(shoal_binder *b, shoal_expr *e)
+{
+    return shoal_type_is_string(e->type) ? e : shoal_bind_cast(b, e, shoal_type_string(SHOAL_TYPE_VARCHAR, 0));
+}
+static shoal_expr *arg_bigint(shoal_binder *b, shoal_expr *e)
+{
+    return is_integer(e->type) || is_null_const(e) ? shoal_bind_cast(b, e, shoal_type_make(SHOAL_TYPE_BIGINT)) : NULL;
+}
+static shoal_expr *arg_double(shoal_binder *b, shoal_expr *e)
+{
+    shoal_type dbl = shoal_type_make(SHOAL_TYPE_DOUBLE);
+    e = coerce_literal(b, e, dbl);
+    return is_numeric(e->type) || is_null_const(e) ? shoal_bind_cast(b, e, dbl) : NULL;
+}
+/* A date, timestamp or date/timestamp literal as `t` (DATE or TIMESTAMP). */
+static shoal_expr *arg_temporal(shoal_binder *b, shoal_expr *e, shoal_type t)
+{
+    e = coerce_literal(b, e, shoal_type_make(SHOAL_TYPE_TIMESTAMP));
+    return is_temporal(e->type) || is_null_const(e) ? shoal_bind_cast(b, e, t) : NULL;
+}
+
+/* The common type of args[i] for i in [from, to) by `step` (string literals converted to the
+ * type met before them); false when there is none. */
+static bool common_of(shoal_binder *b, shoal_expr **args, int from, int to, int step, shoal_type *t)
+{
+    *t = shoal_type_make(SHOAL_TYPE_INVALID);
+    for (int i = from; i < to; i += step) {
+        args[i] = coerce_literal(b, args[i], *t);
+        if (!common_type(*t, args[i]->type, t)) return false;
+    }
+    return true;
+}
+
+static shoal_expr *scalar_call(shoal_binder *b, shoal_func f, shoal_type t, int argc, shoal_expr **args)
+{
+    return fold(b, shoal_expr_func(b->arena, f, t, argc, args));
+}
+
+static uint32_t known_length(shoal_type t) { return t.length ? t.length : VARCHAR_MAX_LENGTH; }
+static shoal_type varchar_of(uint64_t length)
+{
+    return shoal_type_string(SHOAL_TYPE_VARCHAR, length == 0 || length > VARCHAR_MAX_LENGTH ? VARCHAR_MAX_LENGTH : (uint32_t)length);
+}
+
+/* The unit of DATE_TRUNC, DATEADD and DATEDIFF (0: not one). */
+static shoal_extract_field date_unit_of(shoal_datepart_kind p)
+{
+    switch (p) {
+    case SHOAL_DATEPART_MILLENNIUM: return SHOAL_EXTRACT_MILLENNIUM;
+    case SHOAL_DATEPART_CENTURY: return SHOAL_EXTRACT_CENTURY;
+    case SHOAL_DATEPART_DECADE: return SHOAL_EXTRACT_DECADE;
+    case SHOAL_DATEPART_YEAR: return SHOAL_EXTRACT_YEAR;
+    case SHOAL_DATEPART_QUARTER: return SHOAL_EXTRACT_QUARTER;
+    case SHOAL_DATEPART_MONTH: return SHOAL_EXTRACT_MONTH;
+    case SHOAL_DATEPART_WEEK: return SHOAL_EXTRACT_WEEK;
+    case SHOAL_DATEPART_DAY: return SHOAL_EXTRACT_DAY;
+    case SHOAL_DATEPART_HOUR: return SHOAL_EXTRACT_HOUR;
+    case SHOAL_DATEPART_MINUTE: return SHOAL_EXTRACT_MINUTE;
+    case SHOAL_DATEPART_SECOND: return SHOAL_EXTRACT_SECOND;
+    case SHOAL_DATEPART_MILLISECOND: return SHOAL_EXTRACT_MILLISECOND;
+    case SHOAL_DATEPART_MICROSECOND: return SHOAL_EXTRACT_MICROSECOND;
+    default: return 0;
+    }
+}
+
+/* DATE_TRUNC(part, x), DATEADD(part, n, x), DATEDIFF(part, a, b): the part must be written as
+ * one (a word or a string the parser recognized). */
+static shoal_expr *bind_datepart_function(shoal_binder *b, const shoal_ast_func_call *c, shoal_func f)
+{
+    int argc = c->args.count, want = f == SHOAL_FUNC_DATE_TRUNC ? 2 : 3;
+    const char *upper = f == SHOAL_FUNC_DATE_TRUNC ? "DATE_TRUNC" : f == SHOAL_FUNC_DATEADD ? "DATEADD" : "DATEDIFF";
+    shoal_expr *args[3] = {NULL, NULL, NULL};
+    const shoal_ast_node *p = argc > 0 ? shoal_ast_list_at(&c->args, 0) : NULL;
+    if (p && !shoal_is_a(p, datepart)) {
+        const char *word = NULL;
+        if (shoal_is_a(p, column_ref) && ((const shoal_ast_column_ref *)p)->table == NULL)
+            word = ((const shoal_ast_column_ref *)p)->column;
+        else if (shoal_is_a(p, literal) && ((const shoal_ast_literal *)p)->kind == SHOAL_AST_LITERAL_STRING)
+            word = ((const shoal_ast_literal *)p)->text;
+        if (word) return shoal_bind_error(b, p->loc, "22023", "date part \"%s\" is not recognized", word);
+        if (argc == want)
+            return shoal_bind_error(b, p->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                    "the date part of %s must be written as a word or a string constant", upper);
+    }
+    for (int i = 1; i < argc && i < 3; i++)
+        if ((args[i] = bind(b, shoal_ast_list_at(&c->args, i))) == NULL) return NULL;
+    if (argc != want || p == NULL) return no_such_function(b, c, args, argc < 3 ? argc : 3);
+    shoal_datepart_kind part = ((const shoal_ast_datepart *)p)->part;
+    shoal_extract_field unit = date_unit_of(part);
+    if (unit == 0)
+        return shoal_bind_error(b, p->loc, "22023", "date part \"%s\" is not supported by %s", shoal_datepart_name(part), upper);
+    shoal_type ts = shoal_type_make(SHOAL_TYPE_TIMESTAMP);
+    shoal_expr *x[2];
+    shoal_type result = ts;
+    if (f == SHOAL_FUNC_DATE_TRUNC) {
+        x[0] = arg_temporal(b, args[1], ts);
+    } else if (f == SHOAL_FUNC_DATEADD) {
+        x[0] = arg_bigint(b, args[1]);
+        x[1] = arg_temporal(b, args[2], ts);
+    } else {
+        x[0] = arg_temporal(b, args[1], ts);
+        x[1] = arg_temporal(b, args[2], ts);
+        result = shoal_type_make(SHOAL_TYPE_BIGINT);
+    }
+    for (int i = 0; i < want - 1; i++)
+        if (x[i] == NULL) return no_such_function(b, c, args, argc);
+    shoal_expr *e = shoal_expr_func(b->arena, f, result, want - 1, x);
+    e->extract_field = (uint8_t)unit;
+    return fold(b, e);
+}
+
+/* MOD(a, b): the types of a % b. */
+static shoal_expr *bind_mod(shoal_binder *b, const shoal_ast_func_call *c, shoal_expr **args)
+{
+    for (int i = 0; i < 2; i++)
+        if (!is_numeric(args[i]->type) && !is_null_const(args[i])) return no_such_function(b, c, args, 2);
+    shoal_type xt = is_null_const(args[0]) ? args[1]->type : args[0]->type;
+    shoal_type yt = is_null_const(args[1]) ? args[0]->type : args[1]->type;
+    if (xt.id == SHOAL_TYPE_INVALID) xt = yt = shoal_type_make(SHOAL_TYPE_INTEGER);
+    shoal_type t;
+    if (is_float(xt) || is_float(yt)) {
+        t = shoal_type_make(SHOAL_TYPE_DOUBLE);
+    } else if (is_integer(xt) && is_integer(yt)) {
+        t = xt.id > yt.id ? xt : yt;
+        if (t.id == SHOAL_TYPE_SMALLINT) t = shoal_type_make(SHOAL_TYPE_INTEGER);
+    } else {
+        shoal_type dx = as_decimal(xt), dy = as_decimal(yt);
+        int s = dx.scale > dy.scale ? dx.scale : dy.scale;
+        int ip = dx.precision - dx.scale > dy.precision - dy.scale ? dx.precision - dx.scale : dy.precision - dy.scale;
+        t = shoal_type_decimal(cap38(ip + s + 1), s);
+    }
+    for (int i = 0; i < 2; i++) args[i] = shoal_bind_cast(b, args[i], t);
+    return scalar_call(b, SHOAL_FUNC_MOD, t, 2, args);
+}
+
+/* TRUNC, CEIL/CEILING, FLOOR: numbers (TRUNC with digits, like ROUND); TRUNC(timestamp) is its
+ * date. */
+static shoal_expr *bind_round_mode(shoal_binder *b, const shoal_ast_func_call *c, shoal_func f, shoal_expr **args, int argc)
+{
+    shoal_type t = args[0]->type;
+    if (f == SHOAL_FUNC_TRUNC && argc == 1 && is_temporal(t)) return shoal_bind_cast(b, args[0], shoal_type_make(SHOAL_TYPE_DATE));
+    shoal_expr *digits = argc == 2 ? arg_bigint(b, args[1]) : NULL;
+    if (!is_numeric(t) || argc > (f == SHOAL_FUNC_TRUNC ? 2 : 1) || (argc == 2 && digits == NULL))
+        return no_such_function(b, c, args, argc);
+    if (digits) args[1] = digits;
+    if (t.id == SHOAL_TYPE_DECIMAL) {
+        if (argc == 1) t = shoal_type_decimal(t.precision, 0);
+        else if (is_const(args[1]) && !args[1]->constant.is_null && args[1]->constant.v.i64 >= 0 &&
+                 args[1]->constant.v.i64 < t.scale)
+            t = shoal_type_decimal(t.precision, (int)args[1]->constant.v.i64);
+    } else if (is_integer(t) && argc == 1) {
+        return args[0]; /* already whole */
+    }
+    return scalar_call(b, f, t, argc, args);
+}
+
+/* Binds the functions above; *handled = false when `c` is not one of them. */
+static shoal_expr *bind_scalar_function(shoal_binder *b, const shoal_ast_func_call *c, bool *handled)
+{
+    static const struct { const char *name; shoal_func f; } names[] = {
+        {"nullif", SHOAL_FUNC_NULLIF},         {"decode", SHOAL_FUNC_DECODE},       {"greatest", SHOAL_FUNC_GREATEST},
+        {"least", SHOAL_FUNC_LEAST},           {"nvl2", SHOAL_FUNC_NVL2},           {"trunc", SHOAL_FUNC_TRUNC},
+        {"ceil", SHOAL_FUNC_CEIL},             {"ceiling", SHOAL_FUNC_CEIL},        {"floor", SHOAL_FUNC_FLOOR},
+        {"mod", SHOAL_FUNC_MOD},               {"power", SHOAL_FUNC_POWER},         {"pow", SHOAL_FUNC_POWER},
+        {"sqrt", SHOAL_FUNC_SQRT},             {"sign", SHOAL_FUNC_SIGN},           {"position", SHOAL_FUNC_POSITION},
+        {"strpos", SHOAL_FUNC_POSITION},       {"charindex", SHOAL_FUNC_POSITION},  {"left", SHOAL_FUNC_LEFT},
+        {"right", SHOAL_FUNC_RIGHT},           {"replace", SHOAL_FUNC_REPLACE},     {"split_part", SHOAL_FUNC_SPLIT_PART},
+        {"ltrim", SHOAL_FUNC_LTRIM},           {"rtrim", SHOAL_FUNC_RTRIM},         {"btrim", SHOAL_FUNC_BTRIM},
+        {"lpad", SHOAL_FUNC_LPAD},             {"rpad", SHOAL_FUNC_RPAD},           {"reverse", SHOAL_FUNC_REVERSE},
+        {"concat", SHOAL_FUNC_CONCAT},         {"repeat", SHOAL_FUNC_REPEAT},       {"initcap", SHOAL_FUNC_INITCAP},
+        {"chr", SHOAL_FUNC_CHR},               {"ascii", SHOAL_FUNC_ASCII},         {"date_trunc", SHOAL_FUNC_DATE_TRUNC},
+        {"dateadd", SHOAL_FUNC_DATEADD},       {"datediff", SHOAL_FUNC_DATEDIFF},   {"add_months", SHOAL_FUNC_ADD_MONTHS},
+        {"last_day", SHOAL_FUNC_LAST_DAY},     {"to_char", SHOAL_FUNC_TO_CHAR},     {"to_date", SHOAL_FUNC_TO_DATE},
+        {"to_timestamp", SHOAL_FUNC_TO_TIMESTAMP},
+        /* constants of the statement */
+        {"getdate", SHOAL_FUNC_COUNT_},        {"sysdate", SHOAL_FUNC_COUNT_},      {"current_date", SHOAL_FUNC_COUNT_},
+        {"current_timestamp", SHOAL_FUNC_COUNT_},
+    };
+    const char *name = c->name;
+    int argc = c->args.count;
+    shoal_func f = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && f == 0; i++)
+        if (strcmp(name, names[i].name) == 0) f = names[i].f;
+    *handled = f != 0 && c->schema == NULL && !(f == SHOAL_FUNC_BTRIM && argc == 1); /* btrim(x) is TRIM */
+    if (!*handled) return NULL;
+    if (f == SHOAL_FUNC_DATE_TRUNC || f == SHOAL_FUNC_DATEADD || f == SHOAL_FUNC_DATEDIFF)
+        return bind_datepart_function(b, c, f);
+    if (argc > FUNC_MAX_ARGS)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s with %d arguments does not exist",
+                                name, argc);
+    shoal_expr *args[FUNC_MAX_ARGS];
+    for (int i = 0; i < argc; i++)
+        if ((args[i] = bind(b, shoal_ast_list_at(&c->args, i))) == NULL) return NULL;
+    shoal_type varchar = shoal_type_string(SHOAL_TYPE_VARCHAR, 0), integer = shoal_type_make(SHOAL_TYPE_INTEGER);
+    shoal_type ts = shoal_type_make(SHOAL_TYPE_TIMESTAMP), date = shoal_type_make(SHOAL_TYPE_DATE);
+    shoal_type dbl = shoal_type_make(SHOAL_TYPE_DOUBLE);
+    shoal_type t;
+    switch (f) {
+    case SHOAL_FUNC_COUNT_: { /* GETDATE() (whole seconds), SYSDATE, CURRENT_TIMESTAMP, CURRENT_DATE */
+        if (argc != 0) return no_such_function(b, c, args, argc);
+        int64_t now = statement_clock();
+        shoal_value v;
+        memset(&v, 0, sizeof v);
+        if (strcmp(name, "current_date") == 0) {
+            v.type = date;
+            v.v.i64 = now / 86400000000LL; /* after 1970: no rounding toward zero to worry about */
+        } else {
+            v.type = ts;
+            v.v.i64 = strcmp(name, "getdate") == 0 ? now - now % 1000000 : now;
+        }
+        return shoal_expr_const(b->arena, v);
+    }
+    case SHOAL_FUNC_NULLIF:
+    case SHOAL_FUNC_GREATEST:
+    case SHOAL_FUNC_LEAST:
+        if (argc < 1 || (f == SHOAL_FUNC_NULLIF && argc != 2) || !common_of(b, args, 0, argc, 1, &t))
+            return no_such_function(b, c, args, argc);
+        if (t.id == SHOAL_TYPE_INVALID) t = varchar;
+        shoal_type first = args[0]->type; /* CHAR: constants lose their trailing blanks */
+        for (int i = 0; i < argc; i++) args[i] = shoal_bind_cast(b, char_constant(b, args[i], first), t);
+        break;
+    case SHOAL_FUNC_DECODE: {
+        if (argc < 3) return no_such_function(b, c, args, argc);
+        int pairs = (argc - 1) / 2;
+        shoal_type key = shoal_type_make(SHOAL_TYPE_INVALID), result;
+        bool ok = true;
+        for (int i = 0; ok && i < 2 * pairs; i = i == 0 ? 1 : i + 2) { /* the expression and the searches */
+            args[i] = coerce_literal(b, args[i], key);
+            ok = common_type(key, args[i]->type, &key);
+        }
+        ok = ok && common_of(b, args, 2, 2 * pairs + 1, 2, &result);
+        if (ok && argc % 2 == 0) { /* the default */
+            args[argc - 1] = coerce_literal(b, args[argc - 1], result);
+            ok = common_type(result, args[argc - 1]->type, &result);
+        }
+        if (!ok) return no_such_function(b, c, args, argc);
+        if (key.id == SHOAL_TYPE_INVALID) key = varchar;
+        if (result.id == SHOAL_TYPE_INVALID) result = varchar;
+        shoal_type x_type = args[0]->type;
+        for (int i = 0; i < argc; i++) {
+            bool is_key = i == 0 || (i <= 2 * pairs && i % 2 == 1);
+            if (is_key && i > 0) args[i] = char_constant(b, args[i], x_type);
+            args[i] = shoal_bind_cast(b, args[i], is_key ? key : result);
+        }
+        t = result;
+        break;
+    }
+    case SHOAL_FUNC_NVL2:
+        if (argc != 3 || !common_of(b, args, 1, 3, 1, &t)) return no_such_function(b, c, args, argc);
+        if (t.id == SHOAL_TYPE_INVALID) t = varchar;
+        args[0] = settle_type(b, args[0]);
+        args[1] = shoal_bind_cast(b, args[1], t);
+        args[2] = shoal_bind_cast(b, args[2], t);
+        break;
+    case SHOAL_FUNC_TRUNC:
+    case SHOAL_FUNC_CEIL:
+    case SHOAL_FUNC_FLOOR:
+        if (argc < 1) return no_such_function(b, c, args, argc);
+        return bind_round_mode(b, c, f, args, argc);
+    case SHOAL_FUNC_MOD:
+        if (argc != 2) return no_such_function(b, c, args, argc);
+        return bind_mod(b, c, args);
+    case SHOAL_FUNC_POWER:
+    case SHOAL_FUNC_SQRT:
+        if (argc != (f == SHOAL_FUNC_SQRT ? 1 : 2)) return no_such_function(b, c, args, argc);
+        for (int i = 0; i < argc; i++) {
+            shoal_expr *x = arg_double(b, args[i]);
+            if (x == NULL) return no_such_function(b, c, args, argc);
+            args[i] = x;
+        }
+        t = dbl;
+        break;
+    case SHOAL_FUNC_SIGN:
+        if (argc != 1 || (!is_numeric(args[0]->type) && !is_null_const(args[0]))) return no_such_function(b, c, args, argc);
+        t = args[0]->type;
+        if (t.id == SHOAL_TYPE_INVALID) t = dbl;
+        else if (t.id == SHOAL_TYPE_DECIMAL) t = shoal_type_decimal(1, 0);
+        args[0] = shoal_bind_cast(b, args[0], t.id == SHOAL_TYPE_DECIMAL ? args[0]->type : t);
+        break;
+    case SHOAL_FUNC_POSITION:
+        if (argc != 2) return no_such_function(b, c, args, argc);
+        if (strcmp(name, "strpos") == 0) { /* strpos(haystack, needle) */
+            shoal_expr *x = args[0];
+            args[0] = args[1];
+            args[1] = x;
+        }
+        args[0] = arg_string(b, args[0]);
+        args[1] = arg_string(b, args[1]);
+        t = integer;
+        break;
+    case SHOAL_FUNC_ASCII:
+        if (argc != 1) return no_such_function(b, c, args, argc);
+        args[0] = arg_string(b, args[0]);
+        t = integer;
+        break;
+    case SHOAL_FUNC_LEFT:
+    case SHOAL_FUNC_RIGHT:
+    case SHOAL_FUNC_REPEAT: {
+        shoal_expr *n = argc == 2 ? arg_bigint(b, args[1]) : NULL;
+        if (n == NULL) return no_such_function(b, c, args, argc);
+        args[0] = arg_string(b, args[0]);
+        args[1] = n;
+        t = f == SHOAL_FUNC_REPEAT ? varchar_of(VARCHAR_MAX_LENGTH) : varchar_of(known_length(args[0]->type));
+        break;
+    }
+    case SHOAL_FUNC_REPLACE:
+    case SHOAL_FUNC_REVERSE:
+    case SHOAL_FUNC_INITCAP:
+    case SHOAL_FUNC_LTRIM:
+    case SHOAL_FUNC_RTRIM:
+    case SHOAL_FUNC_BTRIM:
+        if (f == SHOAL_FUNC_REPLACE ? argc != 3 : (f == SHOAL_FUNC_REVERSE || f == SHOAL_FUNC_INITCAP) ? argc != 1
+                                                                                                        : argc < 1 || argc > 2)
+            return no_such_function(b, c, args, argc);
+        for (int i = 0; i < argc; i++) args[i] = arg_string(b, args[i]);
+        t = f == SHOAL_FUNC_REPLACE ? varchar_of(VARCHAR_MAX_LENGTH) : varchar_of(known_length(args[0]->type));
+        break;
+    case SHOAL_FUNC_SPLIT_PART: {
+        shoal_expr *n = argc == 3 ? arg_bigint(b, args[2]) : NULL;
+        if (n == NULL) return no_such_function(b, c, args, argc);
+        args[0] = arg_string(b, args[0]);
+        args[1] = arg_string(b, args[1]);
+        args[2] = n;
+        t = varchar_of(known_length(args[0]->type));
+        break;
+    }
+    case SHOAL_FUNC_LPAD:
+    case SHOAL_FUNC_RPAD: {
+        shoal_expr *n = argc == 2 || argc == 3 ? arg_bigint(b, args[1]) : NULL;
+        if (n == NULL) return no_such_function(b, c, args, argc);
+        args[0] = arg_string(b, args[0]);
+        args[1] = n;
+        if (argc == 3) args[2] = arg_string(b, args[2]);
+        t = varchar_of(is_const(n) && !n->constant.is_null && n->constant.v.i64 > 0 ? (uint64_t)n->constant.v.i64
+                                                                                    : VARCHAR_MAX_LENGTH);
+        break;
+    }
+    case SHOAL_FUNC_CONCAT: { /* Redshift's: two arguments, NULL when either is (as ||) */
+        if (argc != 2) return no_such_function(b, c, args, argc);
+        for (int i = 0; i < 2; i++) args[i] = arg_string(b, args[i]);
+        uint64_t l0 = args[0]->type.length, l1 = args[1]->type.length;
+        t = l0 && l1 ? varchar_of(l0 + l1) : varchar;
+        break;
+    }
+    case SHOAL_FUNC_CHR:
+        if (argc != 1 || (args[0] = arg_bigint(b, args[0])) == NULL) return no_such_function(b, c, args, argc);
+        t = varchar_of(1);
+        break;
+    case SHOAL_FUNC_ADD_MONTHS: {
+        shoal_expr *x = argc == 2 ? arg_temporal(b, args[0], ts) : NULL, *n = argc == 2 ? arg_bigint(b, args[1]) : NULL;
+        if (x == NULL || n == NULL) return no_such_function(b, c, args, argc);
+        args[0] = x;
+        args[1] = n;
+        t = ts;
+        break;
+    }
+    case SHOAL_FUNC_LAST_DAY: {
+        shoal_expr *x = argc == 1 ? arg_temporal(b, args[0], date) : NULL;
+        if (x == NULL) return no_such_function(b, c, args, argc);
+        args[0] = x;
+        t = date;
+        break;
+    }
+    case SHOAL_FUNC_TO_CHAR: {
+        if (argc != 2) return no_such_function(b, c, args, argc);
+        shoal_expr *x = coerce_literal(b, args[0], ts);
+        shoal_type xt = x->type;
+        if (is_temporal(xt)) x = shoal_bind_cast(b, x, ts);
+        else if (is_integer(xt)) x = shoal_bind_cast(b, x, shoal_type_make(SHOAL_TYPE_BIGINT));
+        else if (is_float(xt)) x = shoal_bind_cast(b, x, dbl);
+        else if (is_null_const(x)) x = shoal_bind_cast(b, x, ts);
+        else if (xt.id != SHOAL_TYPE_DECIMAL) return no_such_function(b, c, args, argc);
+        args[0] = x;
+        args[1] = arg_string(b, args[1]);
+        t = varchar_of(VARCHAR_MAX_LENGTH);
+        break;
+    }
+    case SHOAL_FUNC_TO_DATE:
+    case SHOAL_FUNC_TO_TIMESTAMP:
+        if (argc != 2) return no_such_function(b, c, args, argc);
+        args[0] = arg_string(b, args[0]);
+        args[1] = arg_string(b, args[1]);
+        t = f == SHOAL_FUNC_TO_DATE ? date : ts;
+        break;
+    default: return no_such_function(b, c, args, argc);
+    }
+    return scalar_call(b, f, t, argc, args);
+}
+
 static shoal_extract_field extract_field_of(shoal_datepart_kind p)
 {
     switch (p) {
@@ -898,6 +1347,9 @@ static shoal_expr *bind_function(shoal_binder *b, const shoal_ast_func_call *c)
         e->extract_field = (uint8_t)field;
         return fold(b, e);
     }
+    bool handled;
+    shoal_expr *scalar = bind_scalar_function(b, c, &handled);
+    if (handled) return scalar;
     shoal_expr *args[8];
     if (argc > 8) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s does not exist", name);
     for (int i = 0; i < argc; i++)

@@ -145,5 +145,7 @@ bool shoal_bind_common_type(shoal_type a, shoal_type b, shoal_type *out);
 bool shoal_bound_expr_equal(const shoal_expr *x, const shoal_expr *y);
 /* A printable name for an output column: alias, column name, function name or "?column?". */
 const char *shoal_bind_output_name(const shoal_ast_target *t, shoal_arena *a);
+/* A new statement begins: GETDATE(), SYSDATE and CURRENT_DATE read the clock again (once). */
+void shoal_bind_statement_begin(void);
 
 #endif

@@ -695,6 +695,7 @@ bool shoal_sql_execute(shoal_sql_session *s, const char *sql, size_t len, const 
     bool ok = shoal_parse(sql, len, &arena, &stmts, &count, err);
     for (int i = 0; ok && i < count; i++) {
         const shoal_ast_node *body = stmts[i]->body;
+        shoal_bind_statement_begin(); /* GETDATE() and friends: one value per statement */
         switch (body->tag) {
         case SHOAL_AST_CREATE_SCHEMA: ok = exec_create_schema(s, (const shoal_ast_create_schema *)body, sink, err); break;
         case SHOAL_AST_CREATE_TABLE: ok = exec_create_table(s, (const shoal_ast_create_table *)body, sql, &arena, sink, err); break;
