@@ -307,6 +307,50 @@ static void fail(load_actor *a, const shoal_error *e)
 }
 
 /* Sends the selected rows of b to their slices' exchange buffers. */
+/* A string's hash for the sketch: the exec kernels' (kernel_hash_vector of a string column). */
+static inline uint64_t stats_hash_string(shoal_string v) { return shoal_hash_u64(shoal_hash_bytes(v.ptr, v.len)); }
+
+/* Hashes a string column's selected non-NULL rows into its sketch. Short strings (the flags,
+ * codes and modes that repeat on every row) go through a small cache of values already added
+ * (exact: length and all bytes compared), so each distinct one is hashed about once a batch. */
+static void sketch_strings(shoal_column_stats *st, uint8_t *reg, const shoal_vector *v, const shoal_batch *b, uint32_t n)
+{
+    struct { uint64_t lo, hi; uint32_t len; } seen[256];
+    memset(seen, 0xff, sizeof seen); /* len 0xffffffff: empty */
+    const shoal_string *str = v->data;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = shoal_batch_row(b, i);
+        if (shoal_vector_is_null(v, r)) {
+            st->null_count++;
+            continue;
+        }
+        shoal_string x = str[r];
+        if (x.len > 16) {
+            shoal_hll_add(reg, stats_hash_string(x));
+            continue;
+        }
+        uint64_t lo = 0, hi = 0; /* the bytes, zero-filled, in two words */
+        if (x.len >= 8) {
+            memcpy(&lo, x.ptr, 8);
+            memcpy(&hi, x.ptr + x.len - 8, 8);
+        } else if (x.len >= 4) {
+            uint32_t a, c;
+            memcpy(&a, x.ptr, 4);
+            memcpy(&c, x.ptr + x.len - 4, 4);
+            lo = (uint64_t)a | (uint64_t)c << ((x.len - 4) * 8);
+        } else if (x.len > 0) {
+            lo = (uint64_t)(uint8_t)x.ptr[0] | (uint64_t)(uint8_t)x.ptr[x.len / 2] << (x.len / 2 * 8) |
+                 (uint64_t)(uint8_t)x.ptr[x.len - 1] << ((x.len - 1) * 8);
+        }
+        uint32_t slot = (uint32_t)(((lo ^ (hi * 0x9E3779B97F4A7C15ull) ^ x.len) * 0xFF51AFD7ED558CCDull) >> 56);
+        if (seen[slot].len == x.len && seen[slot].lo == lo && seen[slot].hi == hi) continue;
+        seen[slot].lo = lo;
+        seen[slot].hi = hi;
+        seen[slot].len = x.len;
+        shoal_hll_add(reg, stats_hash_string(x));
+    }
+}
+
 /* Every row that reaches the appender goes through here: each value is hashed into its
  * column's sketch (NULLs counted instead), then the rows are stored. */
 static bool append_rows(load_actor *a, const shoal_batch *b, shoal_error *e)
@@ -320,6 +364,11 @@ static bool append_rows(load_actor *a, const shoal_batch *b, shoal_error *e)
         const shoal_vector *v = &b->columns[c];
         shoal_column_stats *st = &a->stats[c];
         uint8_t *reg = shoal_column_stats_sketch(st);
+        st->rows += n;
+        if (st->kind == SHOAL_STATS_STRING) {
+            sketch_strings(st, reg, v, b, n);
+            continue;
+        }
         kernel_hash_vector(v, b->sel, n, a->stat_hashes, false);
         if (v->validity == NULL) {
             for (uint32_t i = 0; i < n; i++) shoal_hll_add(reg, a->stat_hashes[i]);
@@ -329,7 +378,6 @@ static bool append_rows(load_actor *a, const shoal_batch *b, shoal_error *e)
                 else shoal_hll_add(reg, a->stat_hashes[i]);
             }
         }
-        st->rows += n;
     }
     return shoal_appender_add_batch(a->appender, b, e);
 }
