@@ -977,7 +977,11 @@ static bool eval_date_trunc(node_state *ns, const shoal_batch *in, shoal_vector 
     uint32_t n = shoal_batch_rows(in);
     const uint64_t *valid = out->validity;
     bool bad = false;
-#define TRUNC_TIME(UNIT) VALID_ROWS(sel, n, valid, r, o[r] = floor_div(x[r], UNIT) * (UNIT))
+#define TRUNC_TIME(UNIT)                                                                                \
+    VALID_ROWS(sel, n, valid, r, {                                                                      \
+        if (!ts_in_range(x[r])) { bad = true; break; }                                                  \
+        o[r] = floor_div(x[r], UNIT) * (UNIT);                                                          \
+    })
 #define TRUNC_DAYS(...)                                                                                 \
     VALID_ROWS(sel, n, valid, r, {                                                                      \
         int64_t days = floor_div(x[r], MICROS_PER_DAY);                                                 \
@@ -1585,6 +1589,11 @@ static bool eval_to_char(node_state *ns, const shoal_batch *in, shoal_vector *ou
             }
             negative = v < 0;
             exact_digits(v, scale, f->post, int_digits, frac_digits);
+        }
+        if (negative) { /* a value that rounds to zero has no sign (as PostgreSQL's numeric) */
+            bool zero = strcmp(int_digits, "0") == 0;
+            for (int k = 0; zero && frac_digits[k]; k++) zero = frac_digits[k] == '0';
+            if (zero) negative = false;
         }
         uint32_t len = nf_render(f, negative, int_digits, frac_digits, buf);
         char *p = result_bytes(out, len, err);
