@@ -63,6 +63,7 @@ typedef struct pctx {
     shoal_type *gid_type;
     bool *gid_used;
     const shoal_table_def **gid_table; /* base table of a table column's gid (estimates), else NULL */
+    int *gid_column;                   /* and its column number there */
     shoal_query_step *steps;
     int nsteps;
     int outer_refs;
@@ -231,27 +232,43 @@ static shoal_expr *and_of(pctx *pc, shoal_expr *x, shoal_expr *y)
 
 /* ---- estimates ---- */
 
+/* The column statistics behind a gid (a table column after a load), or NULL. */
+static const shoal_column_stats *gid_stats(const pctx *pc, int gid)
+{
+    const shoal_table_def *t = gid >= 0 && gid < pc->ngid ? pc->gid_table[gid] : NULL;
+    return t ? shoal_table_column_stats(t, pc->gid_column[gid]) : NULL;
+}
+
+/* Distinct values of gid on a relation of `rows` rows: the column's distinct estimate when the
+ * catalog has one, else the table's row count (a key), at most the rows either way. */
 static double gid_ndv(const pctx *pc, int gid, double rows)
 {
     const shoal_table_def *t = gid >= 0 && gid < pc->ngid ? pc->gid_table[gid] : NULL;
-    double base = t ? (double)t->row_count : rows;
+    const shoal_column_stats *st = gid_stats(pc, gid);
+    double base = st ? (double)st->distinct_estimate : t ? (double)t->row_count : rows;
     if (base < 1) base = 1;
     return base < rows ? base : (rows < 1 ? 1 : rows);
 }
 
-/* Rows of p JOIN b on the given key gids. Without distinct counts, an equi-join is taken as a
- * foreign key into the smaller base table's key: each probe row meets b.rows / base(b) build
- * rows, the textbook |P| * |B| / max(ndv) with ndv = the smaller base table's row count. */
+/* Rows of p JOIN b on the given key gids: the textbook |P| * |B| / max(ndv(p key), ndv(b key))
+ * with the catalog's distinct estimates (each at most its relation's rows). A key without
+ * statistics (a computed one) is taken as a foreign key into the smaller base table: ndv = the
+ * smaller table's row count. Several keys: what the most selective one gives. */
 static double join_estimate(const pctx *pc, const rel *p, const rel *b, const int *pg, const int *bg, int nkeys)
 {
     if (nkeys == 0) return p->rows * b->rows;
     double best = INFINITY;
     for (int k = 0; k < nkeys; k++) {
-        const shoal_table_def *tp = pc->gid_table[pg[k]], *tb = pc->gid_table[bg[k]];
-        double np = tp ? (double)tp->row_count : p->rows, nb = tb ? (double)tb->row_count : b->rows;
-        double ndv = fmax(1, fmin(np, nb));
-        double est = p->rows * b->rows / ndv;
-        if (est < best) best = est; /* several keys: at most what the most selective one gives */
+        double ndv;
+        if (gid_stats(pc, pg[k]) && gid_stats(pc, bg[k])) {
+            ndv = fmax(gid_ndv(pc, pg[k], p->rows), gid_ndv(pc, bg[k], b->rows));
+        } else {
+            const shoal_table_def *tp = pc->gid_table[pg[k]], *tb = pc->gid_table[bg[k]];
+            double np = tp ? (double)tp->row_count : p->rows, nb = tb ? (double)tb->row_count : b->rows;
+            ndv = fmin(np, nb);
+        }
+        double est = p->rows * b->rows / fmax(1, ndv);
+        if (est < best) best = est;
     }
     return best < 1 ? 1 : best;
 }
@@ -278,7 +295,17 @@ static double selectivity(const pctx *pc, const shoal_expr *e)
     }
     case SHOAL_EXPR_FUNC:
         switch ((shoal_func)e->func) {
-        case SHOAL_FUNC_EQ: return 0.1;
+        case SHOAL_FUNC_EQ:
+            /* column = constant: one of the column's distinct values */
+            for (int side = 0; side < 2 && e->arg_count == 2; side++) {
+                const shoal_expr *c = e->args[side], *k = e->args[1 - side];
+                while (c->kind == SHOAL_EXPR_CAST) c = c->args[0];
+                if (c->kind == SHOAL_EXPR_COLUMN && k->kind == SHOAL_EXPR_CONST) {
+                    const shoal_column_stats *st = gid_stats(pc, c->column);
+                    if (st && st->distinct_estimate > 0) return 1.0 / (double)st->distinct_estimate;
+                }
+            }
+            return 0.1;
         case SHOAL_FUNC_NE: return 0.9;
         case SHOAL_FUNC_LT:
         case SHOAL_FUNC_LE:
@@ -763,6 +790,7 @@ static bool from_item(block *bl, const shoal_ast_node *n, fnode **out)
             int gid = new_gid(pc, t->columns[c].type);
             if (gid < 0) return pfail(pc, n->loc, "54001", "too many columns in the query");
             pc->gid_table[gid] = t;
+            pc->gid_column[gid] = c;
             const char *name = t->columns[c].name;
             if (c < tr->column_aliases.count) name = ((const shoal_ast_identifier *)shoal_ast_list_at(&tr->column_aliases, c))->name;
             scope_add(bl, visible, tr->alias ? NULL : t->schema, name, gid, t->columns[c].type);
@@ -2541,6 +2569,7 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
     pc.gid_used = shoal_arena_alloc(arena, sizeof(bool) * MAX_GIDS);
     memset(pc.gid_used, 0, sizeof(bool) * MAX_GIDS);
     pc.gid_table = shoal_arena_alloc(arena, sizeof(shoal_table_def *) * MAX_GIDS);
+    pc.gid_column = shoal_arena_alloc(arena, sizeof(int) * MAX_GIDS);
     pc.steps = shoal_arena_alloc(arena, sizeof(shoal_query_step) * SHOAL_MAX_QUERY_STEPS);
     return plan_top(&pc, q, NULL, out);
 }
