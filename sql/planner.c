@@ -27,6 +27,7 @@
 #define MAX_JOIN_KEYS 16
 #define MAX_SUBJOINS 32
 #define MAX_SUBQUERY_VALUES 64
+#define TOP_LEADER_MAX_GROUPS 100000.0 /* estimated groups above which the ranks finish an aggregation */
 #define MAX_HASH 8
 #define MAX_EQ 16
 
@@ -2166,9 +2167,12 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
                 b.agg_distinct[j] = false;
             }
         }
-        if (b.window_count > 0) {
-            /* windows over the groups: the aggregation ends on the ranks, then everything is in
-             * gid space again for apply_windows */
+        /* many groups: finishing them on the leader would funnel every partial group through
+         * one rank; finish on the ranks (redistributed on the keys) and gather the results */
+        bool finish_on_ranks = b.window_count > 0 || (top && group_estimate(pc, &cur, nk, b.keys) > TOP_LEADER_MAX_GROUPS);
+        if (finish_on_ranks) {
+            /* the aggregation ends on the ranks, then everything is in gid space again (for
+             * apply_windows, and the gather of the top block) */
             if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs)) return false;
             rel aggrel = cur;
             if (having) rel_filter(pc, &cur, pos_to_gid(pc, having, &aggrel));
