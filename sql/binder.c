@@ -1138,9 +1138,14 @@ static shoal_expr *bind_scalar_function(shoal_binder *b, const shoal_ast_func_ca
         t = varchar_of(VARCHAR_MAX_LENGTH);
         break;
     }
-    case SHOAL_FUNC_TO_DATE:
+    case SHOAL_FUNC_TO_DATE: /* (text, format[, is_strict]) */
     case SHOAL_FUNC_TO_TIMESTAMP:
-        if (argc != 2) return no_such_function(b, c, args, argc);
+        if (argc != 2 && !(argc == 3 && f == SHOAL_FUNC_TO_DATE)) return no_such_function(b, c, args, argc);
+        if (argc == 3) {
+            args[2] = coerce_literal(b, args[2], shoal_type_make(SHOAL_TYPE_BOOLEAN));
+            if (args[2]->type.id != SHOAL_TYPE_BOOLEAN && !is_null_const(args[2])) return no_such_function(b, c, args, argc);
+            args[2] = shoal_bind_cast(b, args[2], shoal_type_make(SHOAL_TYPE_BOOLEAN));
+        }
         args[0] = arg_string(b, args[0]);
         args[1] = arg_string(b, args[1]);
         t = f == SHOAL_FUNC_TO_DATE ? date : ts;

@@ -212,6 +212,7 @@ static bool arity_ok(const shoal_expr *e)
         case SHOAL_FUNC_RPAD: return n == 2 || n == 3;
         case SHOAL_FUNC_REPLACE:
         case SHOAL_FUNC_SPLIT_PART: return n == 3;
+        case SHOAL_FUNC_TO_DATE: return n == 2 || n == 3;
         case SHOAL_FUNC_DATE_TRUNC: return n == 1 && date_unit_ok(e->extract_field);
         case SHOAL_FUNC_DATEADD:
         case SHOAL_FUNC_DATEDIFF: return n == 2 && date_unit_ok(e->extract_field);

@@ -100,7 +100,7 @@ typedef enum shoal_func {
     SHOAL_FUNC_ADD_MONTHS,  /* (TIMESTAMP, n BIGINT) -> TIMESTAMP; a month's last day stays the last day */
     SHOAL_FUNC_LAST_DAY,    /* DATE -> DATE */
     SHOAL_FUNC_TO_CHAR,     /* (TIMESTAMP | BIGINT | DECIMAL | DOUBLE, format) -> VARCHAR */
-    SHOAL_FUNC_TO_DATE,     /* (text, format) -> DATE */
+    SHOAL_FUNC_TO_DATE,     /* (text, format, [is_strict BOOLEAN]) -> DATE; not strict: days past a month overflow */
     SHOAL_FUNC_TO_TIMESTAMP, /* (text, format) -> TIMESTAMP */
     SHOAL_FUNC_COUNT_
 } shoal_func;

@@ -1759,18 +1759,26 @@ static bool dt_parse(const dt_format *f, shoal_string text, shoal_string fmt, dt
     return true;
 }
 
-/* The fields as days + time of day; false with err set (22008) when out of range. */
-static bool dt_fields_value(dt_fields *fd, shoal_string text, int64_t *days, int64_t *tod, shoal_eval_error *err)
+/* The fields as days + time of day; false with err set (22008) when out of range. Not
+ * `strict` (TO_DATE's default, as Redshift): a month or day past its end overflows into the
+ * following ones (2001-06-31 is 2001-07-01). */
+static bool dt_fields_value(dt_fields *fd, shoal_string text, bool strict, int64_t *days, int64_t *tod, shoal_eval_error *err)
 {
     if (fd->hour12 || fd->pm >= 0) {
         if (fd->hour12 && (fd->hour < 1 || fd->hour > 12)) goto range;
         if (fd->pm == 1 && fd->hour < 12) fd->hour += 12;
         else if (fd->pm == 0 && fd->hour == 12) fd->hour = 0;
     }
-    if (fd->month < 1 || fd->month > 12 || fd->year < -4713 || fd->year > 294276 || fd->day < 1 ||
-        fd->day > shoal_days_in_month((int)fd->year, (int)fd->month) || fd->hour > 23 || fd->minute > 59 || fd->second > 59)
-        goto range;
-    *days = shoal_date_from_ymd((int)fd->year, (int)fd->month, (int)fd->day);
+    if (fd->year < -4713 || fd->year > 294276 || fd->hour > 23 || fd->minute > 59 || fd->second > 59) goto range;
+    if (strict) {
+        if (fd->month < 1 || fd->month > 12 || fd->day < 1 || fd->day > shoal_days_in_month((int)fd->year, (int)fd->month))
+            goto range;
+        *days = shoal_date_from_ymd((int)fd->year, (int)fd->month, (int)fd->day);
+    } else { /* months past December into the next years, days past the month's end into the next months */
+        int64_t months = fd->year * 12 + fd->month - 1, y = floor_div(months, 12);
+        if (y < -4713 || y > 294276) goto range;
+        *days = shoal_date_from_ymd((int)y, (int)(months - y * 12 + 1), 1) + fd->day - 1;
+    }
     if (!date_in_range(*days)) goto range;
     *tod = fd->hour * MICROS_PER_HOUR + fd->minute * MICROS_PER_MINUTE + fd->second * MICROS_PER_SECOND + fd->micro;
     return true;
@@ -1781,9 +1789,10 @@ range:;
 
 static bool eval_to_date(node_state *ns, const shoal_batch *in, shoal_vector *out, shoal_eval_error *err)
 {
-    const shoal_vector *argv[2];
+    const shoal_vector *argv[3] = {NULL, NULL, NULL};
     if (!strict_args(ns, in, out, argv, err)) return false;
     const shoal_string *s = argv[0]->data, *fmt = argv[1]->data;
+    const uint8_t *is_strict = argv[2] ? argv[2]->data : NULL; /* TO_DATE's third argument */
     bool ts = out->type.id == SHOAL_TYPE_TIMESTAMP, ok = true;
     dt_format *f = shoal_eval_scratch(ns, 0, sizeof(dt_format));
     f->compiled = false;
@@ -1792,7 +1801,10 @@ static bool eval_to_date(node_state *ns, const shoal_batch *in, shoal_vector *ou
             if (!dt_compile(f, fmt[r])) { ok = fail(err, "22023", "the format is longer than %d bytes", MAX_FORMAT_BYTES); break; }
         dt_fields fd;
         int64_t days, tod;
-        if (!dt_parse(f, s[r], fmt[r], &fd, err) || !dt_fields_value(&fd, s[r], &days, &tod, err)) { ok = false; break; }
+        if (!dt_parse(f, s[r], fmt[r], &fd, err) || !dt_fields_value(&fd, s[r], ts || (is_strict && is_strict[r]), &days, &tod, err)) {
+            ok = false;
+            break;
+        }
         if (ts) ((int64_t *)out->data)[r] = days * MICROS_PER_DAY + tod;
         else ((int32_t *)out->data)[r] = (int32_t)days;
     });
@@ -1999,9 +2011,10 @@ shoal_expr *shoal_eval_funcs_normalize(shoal_expr_state *st, shoal_expr *n)
         break;
     case SHOAL_FUNC_TO_DATE:
     case SHOAL_FUNC_TO_TIMESTAMP:
-        ARGS(2, 2);
+        ARGS(2, n->func == SHOAL_FUNC_TO_DATE ? 3 : 2);
         RESULT(t.id == (n->func == SHOAL_FUNC_TO_DATE ? SHOAL_TYPE_DATE : SHOAL_TYPE_TIMESTAMP));
         if (ok) { AS_S(0); AS_S(1); }
+        if (ok && nargs == 3) RESULT(a[2]->type.id == SHOAL_TYPE_BOOLEAN);
         break;
     default: ok = false; break;
     }

@@ -640,10 +640,17 @@ static void test_to_date(void)
            "ERROR 22007: invalid value \"05 Xyz 2024\" for format \"DD Mon YYYY\": no month name for \"MON\" at character 4");
     EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("2024-03-05 junk"), cs("YYYY-MM-DD"))),
            "ERROR 22007: invalid value \"2024-03-05 junk\" for format \"YYYY-MM-DD\": characters left after the format at character 12");
-    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("2023-02-29"), cs("YYYY-MM-DD"))),
+    /* not strict (the default): days and months past their end overflow; strict: 22008 */
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("20010631"), cs("YYYYMMDD"))), "2001-07-01");
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("2023-13-01"), cs("YYYY-MM-DD"))), "2024-01-01");
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("2024-02-00"), cs("YYYY-MM-DD"))), "2024-01-31");
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 3, cs("2001-06-30"), cs("YYYY-MM-DD"), cv(T_BOOL, "true"))), "2001-06-30");
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 3, cs("20010631"), cs("YYYYMMDD"), cv(T_BOOL, "false"))), "2001-07-01");
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 3, cs("2023-02-29"), cs("YYYY-MM-DD"), cv(T_BOOL, "true"))),
            "ERROR 22008: date/time field value out of range: \"2023-02-29\"");
-    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("2023-13-01"), cs("YYYY-MM-DD"))),
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 3, cs("2023-13-01"), cs("YYYY-MM-DD"), cv(T_BOOL, "true"))),
            "ERROR 22008: date/time field value out of range: \"2023-13-01\"");
+    EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 3, cs("2023-13-01"), cs("YYYY-MM-DD"), cnull(T_BOOL))), "NULL");
     EXPECT(eval_const(fn(SHOAL_FUNC_TO_TIMESTAMP, T_TS, 2, cs("2023-01-01 24:00"), cs("YYYY-MM-DD HH24:MI"))),
            "ERROR 22008: date/time field value out of range: \"2023-01-01 24:00\"");
     EXPECT(eval_const(fn(SHOAL_FUNC_TO_DATE, T_DATE, 2, cs("2024 1"), cs("YYYY Q"))),
