@@ -1,7 +1,8 @@
 /* ORDER BY [LIMIT] and load-time sorting (see sort.h).
  * Rows are appended column-wise with typed bulk copies. A single integer-backed key without
  * NULLs (the common sort key: a date, an id) is sorted by an LSD radix sort of (key, row)
- * pairs — stable, 4 or 8 passes of 8 bits; anything else uses a stable comparison sort.
+ * pairs — stable, as many passes of 8 bits as the key's range needs; anything else through
+ * normalized keys (below): an MSD radix sort of byte strings, or a heap for a small top-N.
  * Output is gathered column by column with typed loops. */
 #include "engine/exec/sort.h"
 #include "runtime/memory.h"
@@ -203,7 +204,8 @@ static bool sort_by_radix(shoal_sorter *s)
  * with NULLS FIRST, 2 for NULL with NULLS LAST, 1 otherwise; never inverted), then the value
  * big-endian made order-preserving (integers with the sign bit flipped, floats by the IEEE
  * trick with -0.0 as 0.0 and every NaN as one NaN above +inf, strings as a zero-padded
- * prefix), every value byte inverted for DESC; a NULL's value bytes are zeros. A string key
+ * prefix after the bytes that every value of the column shares), every value byte inverted
+ * for DESC; a NULL's value bytes are zeros. A string key
  * whose longest value fits its prefix adds a length byte and is exact; otherwise a prefix tie
  * is decided by compare_rows, as are keys past the NK_MAX budget. Where the encoding is exact
  * (every key covered exactly) equal byte strings are equal keys and the row number decides.
@@ -216,6 +218,7 @@ typedef struct nk_key {
     bool null_byte;
     uint32_t width;   /* value bytes */
     bool with_length; /* strings: a length byte after `width` content bytes */
+    uint32_t skip;    /* strings: the prefix every non-NULL value shares, left out */
 } nk_key;
 
 typedef struct nk_plan {
@@ -248,7 +251,7 @@ static void nk_plan_make(const shoal_sorter *s, nk_plan *p)
         const shoal_vector *v = &s->columns[s->keys[k].column];
         shoal_physical phys = shoal_type_physical(v->type);
         uint32_t nb = v->validity ? 1 : 0;
-        nk_key part = {k, used, nb != 0, 0, false};
+        nk_key part = {k, used, nb != 0, 0, false, 0};
         if (phys != SHOAL_PHYS_STRING) {
             part.width = phys_width(phys);
             if (used + nb + part.width > NK_MAX) { p->exact = false; break; }
@@ -264,10 +267,24 @@ static void nk_plan_make(const shoal_sorter *s, nk_plan *p)
             uint32_t avail = NK_MAX - used - nb;
             if (used + nb >= NK_MAX || avail < 2) { p->exact = false; break; }
             if (avail > later && avail - later >= 8) avail -= later;
-            uint32_t longest = 0;
-            const shoal_string *str = v->data;
-            for (uint32_t i = 0; i < v->count; i++)
-                if (str[i].len > longest && !shoal_vector_is_null(v, i)) longest = str[i].len;
+            /* the longest value and the prefix all values share (compared after it) */
+            uint32_t longest = 0, lcp = UINT32_MAX;
+            const shoal_string *str = v->data, *first = NULL;
+            for (uint32_t i = 0; i < v->count; i++) {
+                if (shoal_vector_is_null(v, i)) continue;
+                if (str[i].len > longest) longest = str[i].len;
+                if (first == NULL) {
+                    first = &str[i];
+                    lcp = str[i].len;
+                    continue;
+                }
+                if (lcp > str[i].len) lcp = str[i].len;
+                uint32_t j = 0;
+                while (j < lcp && str[i].ptr[j] == first->ptr[j]) j++;
+                lcp = j;
+            }
+            part.skip = first ? lcp : 0;
+            longest -= part.skip;
             if (longest + 1 <= avail) {
                 part.width = longest;
                 part.with_length = true;
@@ -292,9 +309,9 @@ static void nk_encode(const nk_plan *p, uint32_t r0, uint32_t n, uint8_t *dst)
     const shoal_sorter *s = p->s;
     size_t st = p->stride;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t row = r0 + i;
+        uint32_t be = __builtin_bswap32(r0 + i); /* the row number, big-endian (nk_row) */
         memset(dst + i * st, 0, st);
-        memcpy(dst + i * st + p->key_bytes, &row, 4);
+        memcpy(dst + i * st + p->key_bytes, &be, 4);
     }
     for (int q = 0; q < p->part_count; q++) {
         const nk_key *part = &p->parts[q];
@@ -387,8 +404,8 @@ static void nk_encode(const nk_plan *p, uint32_t r0, uint32_t n, uint8_t *dst)
             for (uint32_t i = 0; i < n; i++) {
                 uint8_t *d = base + i * st + voff;
                 if (shoal_vector_is_null(v, r0 + i)) continue; /* zeros */
-                uint32_t len = x[i].len, c = len < w ? len : w;
-                if (c) memcpy(d, x[i].ptr, c);
+                uint32_t len = x[i].len - part->skip, c = len < w ? len : w;
+                if (c) memcpy(d, x[i].ptr + part->skip, c);
                 if (part->with_length) d[w] = (uint8_t)len;
                 if (desc)
                     for (uint32_t j = 0; j < w + (part->with_length ? 1 : 0); j++) d[j] = (uint8_t)~d[j];
@@ -411,17 +428,38 @@ static void nk_encode(const nk_plan *p, uint32_t r0, uint32_t n, uint8_t *dst)
     }
 }
 
+/* The row number sits big-endian after the key bytes, so that an exact encoding compares as
+ * one byte string (key, row), 8 bytes at a time. */
 static inline uint32_t nk_row(const nk_plan *p, const uint8_t *e)
 {
     uint32_t r;
     memcpy(&r, e + p->key_bytes, 4);
-    return r;
+    return __builtin_bswap32(r);
+}
+
+static inline void nk_set_row(const nk_plan *p, uint8_t *e, uint32_t row)
+{
+    uint32_t be = __builtin_bswap32(row);
+    memcpy(e + p->key_bytes, &be, 4);
 }
 
 /* The full order of two entries: key bytes from `from` on (those before are equal), then the
  * comparator where the encoding is not exact, then the row number. */
 static inline int nk_compare(const nk_plan *p, const uint8_t *a, const uint8_t *b, uint32_t from)
 {
+    if (p->exact) { /* (key, row, zero padding) as big-endian words */
+        for (uint32_t w = from & ~7u; w < p->stride; w += 8) {
+            uint64_t x, y;
+            memcpy(&x, a + w, 8);
+            memcpy(&y, b + w, 8);
+            if (x != y) {
+                x = __builtin_bswap64(x);
+                y = __builtin_bswap64(y);
+                return x < y ? -1 : 1;
+            }
+        }
+        return 0;
+    }
     int c = memcmp(a + from, b + from, p->key_bytes - from);
     if (c) return c;
     uint32_t ra = nk_row(p, a), rb = nk_row(p, b);
@@ -467,34 +505,50 @@ static void nk_tie_sort(const nk_plan *p, uint8_t *a, size_t n)
     for (size_t i = 0; i < n; i++) rows[i] = nk_row(p, a + i * st);
     if (!sorted) qsort(rows, n, sizeof(uint32_t), compare_u32);
     if (!p->exact) qsort_r(rows, n, sizeof(uint32_t), compare_rows, (void *)p->s);
-    for (size_t i = 0; i < n; i++) memcpy(a + i * st + p->key_bytes, &rows[i], 4);
+    for (size_t i = 0; i < n; i++) nk_set_row(p, a + i * st, rows[i]);
     free(rows);
 }
 
-/* MSD radix sort of n entries on key byte `depth` on, stable (tmp: scratch as large as a). */
-static void nk_msd(const nk_plan *p, uint8_t *a, uint8_t *tmp, size_t n, uint32_t depth)
+/* MSD radix sort of the n entries at src on key byte `depth` on, stable. The sorted entries
+ * end at src, or with to_other at other (a scratch area as large); buckets ping-pong between
+ * the two, so nothing is copied back after a scatter. */
+static void nk_msd(const nk_plan *p, uint8_t *src, uint8_t *other, size_t n, uint32_t depth, bool to_other)
 {
     uint32_t st = p->stride;
     for (;;) {
-        if (n <= 1) return;
-        if (depth >= p->key_bytes) { nk_tie_sort(p, a, n); return; }
-        if (n <= NK_SMALL) { nk_insertion_sort(p, a, n, depth); return; }
+        if (n <= NK_SMALL || depth >= p->key_bytes) {
+            if (depth >= p->key_bytes) nk_tie_sort(p, src, n);
+            else nk_insertion_sort(p, src, n, depth);
+            if (to_other) memcpy(other, src, n * st);
+            return;
+        }
         size_t count[256] = {0};
-        for (size_t i = 0; i < n; i++) count[a[i * st + depth]]++;
-        if (count[a[depth]] == n) { depth++; continue; } /* one bucket: next byte */
+        for (size_t i = 0; i < n; i++) count[src[i * st + depth]]++;
+        if (count[src[depth]] == n) { depth++; continue; } /* one bucket: next byte */
         size_t pos[256], sum = 0;
         for (int b = 0; b < 256; b++) {
             pos[b] = sum;
             sum += count[b];
         }
-        for (size_t i = 0; i < n; i++) {
-            const uint8_t *e = a + i * st;
-            nk_copy(tmp + pos[e[depth]]++ * st, e, st);
+#define NK_SCATTER(ST)                                                                              \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            const uint8_t *e = src + i * (ST);                                                     \
+            nk_copy(other + pos[e[depth]]++ * (ST), e, (ST));                                      \
         }
-        memcpy(a, tmp, n * st);
+        switch (st) {
+        case 8: NK_SCATTER(8) break;
+        case 16: NK_SCATTER(16) break;
+        case 24: NK_SCATTER(24) break;
+        case 32: NK_SCATTER(32) break;
+        case 40: NK_SCATTER(40) break;
+        default: NK_SCATTER(st) break;
+        }
+#undef NK_SCATTER
+        /* the data is now in `other`; each bucket goes back to src unless src's copy was the
+         * target's other side */
         size_t off = 0;
         for (int b = 0; b < 256; b++) {
-            if (count[b] > 1) nk_msd(p, a + off * st, tmp + off * st, count[b], depth + 1);
+            if (count[b]) nk_msd(p, other + off * st, src + off * st, count[b], depth + 1, !to_other);
             off += count[b];
         }
         return;
@@ -548,7 +602,7 @@ static void sort_by_normalized_keys(shoal_sorter *s)
             }
         }
         uint8_t *scratch = shoal_xmalloc(m * st);
-        nk_msd(&p, heap, scratch, m, 0);
+        nk_msd(&p, heap, scratch, m, 0, false);
         for (size_t i = 0; i < m; i++) s->order[i] = nk_row(&p, heap + i * st);
         free(scratch);
         free(chunk);
@@ -557,11 +611,30 @@ static void sort_by_normalized_keys(shoal_sorter *s)
     }
     uint8_t *e = shoal_xmalloc((n ? n : 1) * st);
     uint8_t *scratch = shoal_xmalloc((n ? n : 1) * st);
+    /* while a chunk is in cache, OR together how every entry's key words differ from the
+     * first entry's: the radix sort starts at the first byte that is not the same everywhere
+     * (leading NULL bytes of columns without NULLs, the high bytes of small integers, a
+     * common string prefix), without a histogram pass over all rows per constant byte */
+    uint64_t diff[NK_MAX / 8 + 1] = {0}, first[NK_MAX / 8 + 1] = {0};
+    uint32_t key_words = (p.key_bytes + 7) / 8;
     for (uint64_t r0 = 0; r0 < n; r0 += SHOAL_BATCH_ROWS) {
         uint32_t c = n - r0 < SHOAL_BATCH_ROWS ? (uint32_t)(n - r0) : SHOAL_BATCH_ROWS;
-        nk_encode(&p, (uint32_t)r0, c, e + r0 * st);
+        uint8_t *chunk = e + r0 * st;
+        nk_encode(&p, (uint32_t)r0, c, chunk);
+        if (r0 == 0) memcpy(first, chunk, key_words * 8);
+        for (uint32_t w = 0; w < key_words; w++) {
+            uint64_t d = 0;
+            for (uint32_t i = 0; i < c; i++) {
+                uint64_t x;
+                memcpy(&x, chunk + (size_t)i * st + w * 8, 8);
+                d |= x ^ first[w];
+            }
+            diff[w] |= d;
+        }
     }
-    nk_msd(&p, e, scratch, n, 0);
+    uint32_t depth = 0;
+    while (depth < p.key_bytes && ((const uint8_t *)diff)[depth] == 0) depth++;
+    nk_msd(&p, e, scratch, n, depth, false);
     for (uint64_t i = 0; i < n; i++) s->order[i] = nk_row(&p, e + i * st);
     free(scratch);
     free(e);

@@ -1,6 +1,7 @@
 /* Sorting batches by keys (ORDER BY), with an optional limit (top-N): rows are gathered into
- * column vectors, a permutation is sorted with a typed comparator, and output is produced a
- * batch at a time. Where NULLs go is the key's nulls_first (the planner sets it to
+ * column vectors, a permutation is sorted (radix sort of one integer key, or of normalized
+ * keys; see sort.c), and output is produced a batch at a time. The sort is stable; REAL/DOUBLE
+ * keys order -0.0 equal to 0.0 and NaN above every number. Where NULLs go is the key's nulls_first (the planner sets it to
  * `descending` by default: last ascending, first descending, as PostgreSQL and Redshift). Used per rank (local top-N) and on the leader (final
  * order of the merged per-rank results). */
 #ifndef SHOAL_ENGINE_SORT_H
