@@ -287,6 +287,8 @@ static void test_top_n(void)
     }
     int ct[1] = {2};
     shoal_sort_key k[1] = {{0, false, false}};
+    check_case(1, ct, 0, k, 5000, 10, 10, 0, -1, true); /* no keys: input order */
+    check_case(1, ct, 0, k, 5000, 10, 10, 0, 7, false);
     for (int64_t lim = 0; lim <= 2; lim++) {
         check_case(1, ct, 1, k, 0, 10, 0, 0, lim, false);
         check_case(1, ct, 1, k, 1, 10, 0, 0, lim, false);
