@@ -4,8 +4,95 @@
 #include "runtime/memory.h"
 
 #include <limits.h>
+#include <stdint.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* ---- the buffer pool ---- */
+
+#define POOL_MIN_BYTES ((size_t)256 << 10) /* smaller buffers: plain malloc/free */
+#define POOL_ROUND ((size_t)1 << 20)       /* pooled sizes are whole MiBs: they fit again */
+#define POOL_MAX_BYTES ((size_t)256 << 20) /* kept in the pool at most */
+#define POOL_SLOTS 64
+
+static struct {
+    uint8_t *buf;
+    size_t cap;
+} pool[POOL_SLOTS];
+static int pool_count;
+static size_t pool_bytes;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* The smallest pooled buffer of at least need bytes (2 MiB aligned if huge), taken out. */
+static uint8_t *pool_take(size_t need, bool huge, size_t *cap)
+{
+    pthread_mutex_lock(&pool_lock);
+    int best = -1;
+    for (int i = 0; i < pool_count; i++)
+        if (pool[i].cap >= need && (!huge || ((uintptr_t)pool[i].buf & (HUGE_PAGE - 1)) == 0) &&
+            (best < 0 || pool[i].cap < pool[best].cap))
+            best = i;
+    if (best >= 0) {
+        uint8_t *b = pool[best].buf;
+        *cap = pool[best].cap;
+        pool_bytes -= pool[best].cap;
+        pool[best] = pool[--pool_count];
+        pthread_mutex_unlock(&pool_lock);
+        return b;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return NULL;
+}
+
+uint8_t *shoal_buffer_pool_get(size_t need, size_t *cap)
+{
+    if (need < POOL_MIN_BYTES) {
+        *cap = need ? need : 1;
+        return shoal_xmalloc(*cap);
+    }
+    uint8_t *b = pool_take(need, false, cap);
+    if (b) return b;
+    *cap = (need + POOL_ROUND - 1) & ~(POOL_ROUND - 1);
+    return shoal_xmalloc(*cap);
+}
+
+uint8_t *shoal_buffer_pool_get_huge(size_t need, size_t *cap)
+{
+    if (need < HUGE_PAGE) return shoal_buffer_pool_get(need, cap);
+    uint8_t *b = pool_take(need, true, cap);
+    if (b) return b;
+    size_t rounded = (need + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    b = aligned_alloc(HUGE_PAGE, rounded);
+    if (b == NULL) return shoal_buffer_pool_get(need, cap);
+#ifdef MADV_HUGEPAGE
+    madvise(b, rounded, MADV_HUGEPAGE);
+#endif
+    *cap = rounded;
+    return b;
+}
+
+void shoal_buffer_pool_put(uint8_t *buf, size_t cap)
+{
+    if (buf == NULL) return;
+    if (cap >= POOL_MIN_BYTES) {
+        pthread_mutex_lock(&pool_lock);
+        if (pool_count < POOL_SLOTS && pool_bytes + cap <= POOL_MAX_BYTES) {
+            pool[pool_count].buf = buf;
+            pool[pool_count].cap = cap;
+            pool_count++;
+            pool_bytes += cap;
+            buf = NULL;
+        }
+        pthread_mutex_unlock(&pool_lock);
+    }
+    free(buf);
+}
+
+/* ---- the exchange ---- */
 
 void shoal_exchange_init(shoal_exchange *x, MPI_Comm comm)
 {
@@ -29,7 +116,7 @@ void shoal_exchange_init(shoal_exchange *x, MPI_Comm comm)
 
 void shoal_exchange_free(shoal_exchange *x)
 {
-    for (int i = 0; i < x->size; i++) shoal_writer_free(&x->outgoing[i]);
+    for (int i = 0; i < x->size; i++) shoal_buffer_pool_put(x->outgoing[i].data, x->outgoing[i].cap);
     free(x->outgoing);
     free(x->send_meta);
     free(x->recv_meta);
@@ -38,7 +125,8 @@ void shoal_exchange_free(shoal_exchange *x)
     free(x->recv_counts);
     free(x->recv_displs);
     free(x->send_buf);
-    free(x->recv_buf);
+    shoal_buffer_pool_put(x->recv_buf, x->recv_cap);
+    shoal_buffer_pool_put(x->self_buf, x->self_cap);
     memset(x, 0, sizeof *x);
 }
 
@@ -53,26 +141,46 @@ MPI_Request shoal_exchange_start(shoal_exchange *x, bool more)
 {
     if (x->phase != 0) shoal_fatal("exchange round started while one is in flight");
     size_t total = 0;
+    int remote = 0, only = -1; /* destinations that go through MPI with bytes */
     for (int d = 0; d < x->size; d++) {
-        size_t len = x->outgoing[d].len;
+        size_t len = x->keep_self && d == x->rank ? 0 : x->outgoing[d].len;
         if (len > INT_MAX) shoal_fatal("exchange buffer of %zu bytes for rank %d exceeds one round", len, d);
         x->send_counts[d] = (int)len;
         x->send_displs[d] = (int)total;
         x->send_meta[2 * d] = (int)len;
         x->send_meta[2 * d + 1] = more;
         total += len;
+        if (len) remote++, only = d;
     }
     if (total > INT_MAX) shoal_fatal("exchange round of %zu bytes is too large", total);
-    if (total > x->send_cap || x->send_buf == NULL) {
-        free(x->send_buf);
-        x->send_cap = total > x->send_cap * 2 ? total : x->send_cap * 2;
-        x->send_buf = shoal_xmalloc(x->send_cap ? x->send_cap : 1);
+    if (x->keep_self) {
+        shoal_buffer_pool_put(x->self_buf, x->self_cap); /* not taken after the last round */
+        shoal_writer *w = &x->outgoing[x->rank];
+        x->self_buf = NULL;
+        x->self_len = x->self_cap = 0;
+        if (w->len) { /* hand the writer's buffer over whole; it writes on in another */
+            x->self_buf = w->data;
+            x->self_len = w->len;
+            x->self_cap = w->cap;
+            w->data = shoal_buffer_pool_get(w->cap, &w->cap);
+            w->len = 0;
+        }
     }
-    for (int d = 0; d < x->size; d++) {
-        if (x->outgoing[d].len) memcpy(x->send_buf + x->send_displs[d], x->outgoing[d].data, x->outgoing[d].len);
-        x->outgoing[d].len = 0;
+    if (x->send_in_place && remote == 1) {
+        x->send_from = x->outgoing[only].data; /* left untouched until the round completes */
+        x->send_displs[only] = 0;
+    } else {
+        if (total > x->send_cap || x->send_buf == NULL) {
+            free(x->send_buf);
+            x->send_cap = total > x->send_cap * 2 ? total : x->send_cap * 2;
+            x->send_buf = shoal_xmalloc(x->send_cap ? x->send_cap : 1);
+        }
+        for (int d = 0; d < x->size; d++)
+            if (x->send_counts[d]) memcpy(x->send_buf + x->send_displs[d], x->outgoing[d].data, (size_t)x->send_counts[d]);
+        x->send_from = x->send_buf;
     }
-    x->bytes_sent += total;
+    for (int d = 0; d < x->size; d++) x->outgoing[d].len = 0;
+    x->bytes_sent += total + x->self_len;
     x->phase = 1;
     MPI_Request req;
     MPI_Ialltoall(x->send_meta, 2, MPI_INT, x->recv_meta, 2, MPI_INT, x->comm, &req);
@@ -93,18 +201,39 @@ MPI_Request shoal_exchange_continue(shoal_exchange *x)
         }
         if (total > INT_MAX) shoal_fatal("exchange round receives %zu bytes, too many for one round", total);
         if (total > x->recv_cap || x->recv_buf == NULL) {
-            free(x->recv_buf);
-            x->recv_cap = total > x->recv_cap * 2 ? total : x->recv_cap * 2;
-            x->recv_buf = shoal_xmalloc(x->recv_cap ? x->recv_cap : 1);
+            shoal_buffer_pool_put(x->recv_buf, x->recv_cap);
+            size_t want = total > x->recv_cap * 2 ? total : x->recv_cap * 2;
+            x->recv_buf = shoal_buffer_pool_get(want ? want : 1, &x->recv_cap);
         }
         x->recv_len = total;
         x->phase = 2;
-        MPI_Ialltoallv(x->send_buf, x->send_counts, x->send_displs, MPI_BYTE, x->recv_buf, x->recv_counts,
+        MPI_Ialltoallv(x->send_from, x->send_counts, x->send_displs, MPI_BYTE, x->recv_buf, x->recv_counts,
                        x->recv_displs, MPI_BYTE, x->comm, &req);
     } else if (x->phase == 2) {
         x->phase = 0;
-        x->bytes_received += x->recv_len;
+        x->bytes_received += x->recv_len + x->self_len;
         x->rounds++;
     }
     return req;
+}
+
+uint8_t *shoal_exchange_take_recv(shoal_exchange *x, size_t *cap)
+{
+    if (x->phase != 0) shoal_fatal("exchange buffer taken while a round is in flight");
+    uint8_t *b = x->recv_buf;
+    *cap = x->recv_cap;
+    x->recv_buf = NULL;
+    x->recv_cap = 0;
+    return b;
+}
+
+uint8_t *shoal_exchange_take_self(shoal_exchange *x, size_t *len, size_t *cap)
+{
+    if (x->phase != 0) shoal_fatal("exchange buffer taken while a round is in flight");
+    uint8_t *b = x->self_buf;
+    *len = x->self_len;
+    *cap = x->self_cap;
+    x->self_buf = NULL;
+    x->self_len = x->self_cap = 0;
+    return b;
 }

@@ -28,7 +28,27 @@ typedef struct shoal_exchange {
     int phase;                /* 0 idle, 1 counts in flight, 2 data in flight */
     bool any_more;            /* after a round: some rank announced more rounds */
     uint64_t bytes_sent, bytes_received, rounds;
+    /* Opt-in data path (query steps; set after init, before the first round):
+     * keep_self: this rank's own bytes skip MPI: the buffer it was written in is handed over
+     *   whole (self_buf/self_len/self_cap after the round; the writer gets a pooled buffer) and
+     *   recv_buf holds only the other ranks' bytes (recv_counts[rank] is 0).
+     * send_in_place: when a single other rank gets bytes, MPI reads them from its writer (no
+     *   copy into send_buf); the caller must not write to any buffer while a round is in flight. */
+    bool keep_self, send_in_place;
+    uint8_t *self_buf;
+    size_t self_len, self_cap;
+    const uint8_t *send_from; /* the round's send buffer (send_buf, or a writer's) */
 } shoal_exchange;
+
+/* A process-wide pool of large byte buffers (exchange rounds, intermediate results): memory
+ * whose pages were faulted in once is reused instead of being unmapped and faulted again.
+ * get returns at least `need` bytes (*cap: how many, never less; put may be told fewer)
+ * from malloc; put keeps the buffer (up to a bound on the pool) or frees it. Thread-safe. */
+uint8_t *shoal_buffer_pool_get(size_t need, size_t *cap);
+/* The same on 2 MiB pages where the kernel gives them (2 MiB aligned, MADV_HUGEPAGE): for
+ * arrays read at random (hash tables). */
+uint8_t *shoal_buffer_pool_get_huge(size_t need, size_t *cap);
+void shoal_buffer_pool_put(uint8_t *buf, size_t cap);
 
 void shoal_exchange_init(shoal_exchange *x, MPI_Comm comm);
 void shoal_exchange_free(shoal_exchange *x);
@@ -41,5 +61,10 @@ MPI_Request shoal_exchange_start(shoal_exchange *x, bool more);
  * the round is complete — then recv_buf holds recv_len bytes (rank by rank, in rank order:
  * recv_displs/recv_counts) and any_more says whether another round follows. */
 MPI_Request shoal_exchange_continue(shoal_exchange *x);
+/* After a round: takes the receive buffer (the caller owns it, *cap bytes allocated: give it
+ * back with shoal_buffer_pool_put); the next round allocates another. NULL when none. */
+uint8_t *shoal_exchange_take_recv(shoal_exchange *x, size_t *cap);
+/* keep_self, after a round: takes this rank's own bytes (self_len of them; NULL when none). */
+uint8_t *shoal_exchange_take_self(shoal_exchange *x, size_t *len, size_t *cap);
 
 #endif

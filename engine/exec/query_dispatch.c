@@ -27,6 +27,10 @@ typedef struct query_service {
 typedef struct query_temps {
     uint64_t query_id;
     shoal_temp_result temps[SHOAL_MAX_QUERY_STEPS]; /* fixed: readers hold pointers into it */
+    /* the buffers the temps' chunks point into (exchange buffers, handed over whole) */
+    uint8_t **owned;
+    size_t *owned_cap;
+    int owned_count, owned_alloc;
     int active_steps;          /* query actors of this query still running here */
     bool release_pending;      /* the leader asked to release: reply when active_steps is 0 */
     shoal_addr release_to;
@@ -55,20 +59,36 @@ static void temps_free(query_temps *t)
             break;
         }
     for (int i = 0; i < SHOAL_MAX_QUERY_STEPS; i++) {
-        for (int c = 0; c < t->temps[i].count; c++) free(t->temps[i].data[c]);
         free(t->temps[i].data);
         free(t->temps[i].len);
     }
+    for (int i = 0; i < t->owned_count; i++) shoal_buffer_pool_put(t->owned[i], t->owned_cap[i]);
+    free(t->owned);
+    free(t->owned_cap);
     free(t);
 }
 
-static void temp_append(shoal_temp_result *r, const uint8_t *bytes, size_t len)
+/* The query's intermediate results now own buf (back to the buffer pool when released). */
+static void temps_own(query_temps *t, uint8_t *buf, size_t cap)
+{
+    if (buf == NULL) return;
+    if (t->owned_count == t->owned_alloc) {
+        t->owned_alloc = t->owned_alloc ? 2 * t->owned_alloc : 16;
+        t->owned = shoal_xrealloc(t->owned, (size_t)t->owned_alloc * sizeof *t->owned);
+        t->owned_cap = shoal_xrealloc(t->owned_cap, (size_t)t->owned_alloc * sizeof *t->owned_cap);
+    }
+    t->owned[t->owned_count] = buf;
+    t->owned_cap[t->owned_count] = cap;
+    t->owned_count++;
+}
+
+/* Appends a chunk of wire batches (not copied: it lies in a buffer the temps own). */
+static void temp_append(shoal_temp_result *r, uint8_t *bytes, size_t len)
 {
     if (len == 0) return;
     r->data = shoal_xrealloc(r->data, (size_t)(r->count + 1) * sizeof *r->data);
     r->len = shoal_xrealloc(r->len, (size_t)(r->count + 1) * sizeof *r->len);
-    r->data[r->count] = shoal_xmalloc(len);
-    memcpy(r->data[r->count], bytes, len);
+    r->data[r->count] = bytes;
     r->len[r->count] = len;
     r->count++;
 }
@@ -270,9 +290,19 @@ static void exchange_progress(shoal_rt *rt, query_actor_state *q)
         return;
     }
     shoal_exchange *x = &q->exchange;
-    if (!q->failed && !q->cancelled)
-        for (int s = 0; s < x->size; s++)
-            temp_append(&q->temps->temps[q->temp_id], x->recv_buf + x->recv_displs[s], (size_t)x->recv_counts[s]);
+    if (!q->failed && !q->cancelled) {
+        /* the round's bytes in rank order, without copying: the other ranks' bytes before
+         * ours, ours (the buffer this rank wrote them in), the other ranks' after ours */
+        shoal_temp_result *t = &q->temps->temps[q->temp_id];
+        size_t before = (size_t)x->recv_displs[x->rank], self_len, self_cap, recv_cap;
+        uint8_t *self = shoal_exchange_take_self(x, &self_len, &self_cap);
+        uint8_t *recv = x->recv_len ? shoal_exchange_take_recv(x, &recv_cap) : NULL;
+        if (recv) temp_append(t, recv, before);
+        if (self) temp_append(t, self, self_len);
+        if (recv) temp_append(t, recv + before, x->recv_len - before);
+        temps_own(q->temps, recv, recv_cap);
+        temps_own(q->temps, self, self_cap);
+    }
     if (!q->produced_all || x->any_more) {
         send_self(rt, q); /* produce more, or keep joining rounds */
         return;
@@ -335,6 +365,8 @@ static void start_query(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void 
     q->self = shoal_actor_spawn(rt, SHOAL_ANY_ID, "query", query_receive, q, query_state_free);
     if (q->output != SHOAL_STEP_GATHER) {
         shoal_exchange_init(&q->exchange, shoal_comm_pool_get(shoal_rt_comm_pool(rt), comm_index));
+        q->exchange.keep_self = true;     /* this rank's own rows stay here without a copy */
+        q->exchange.send_in_place = true; /* nothing is produced while a round is in flight */
         q->exchanging = true;
         q->dest_rows = shoal_xcalloc((size_t)q->exchange.size, sizeof(uint32_t *));
         q->dest_count = shoal_xcalloc((size_t)q->exchange.size, sizeof(uint32_t));
