@@ -74,6 +74,7 @@
  * Per probe batch a few arrays per row, reused. No per-row allocation; no limit (a build
  * side over 2^31 - 1 rows is an error). */
 #include "engine/exec/hash_join.h"
+#include "engine/exec/exchange.h" /* the buffer pool */
 #include "engine/exec/kernels.h"
 #include "engine/exec/operator.h" /* shoal_eval_fail */
 #include "runtime/error.h"
@@ -123,6 +124,8 @@ struct shoal_hash_join {
 
     /* build side */
     shoal_vector *cols;
+    size_t *col_bytes;    /* per column: bytes of its pooled data array (0: the vector's own malloc) */
+    size_t start_bytes, hashes_bytes, matched_bytes; /* the same for the table arrays */
     uint32_t rows;        /* stored build rows */
     uint32_t clean;       /* rows [0, clean) are in buckets; [clean, rows) have a NULL key */
     uint32_t cap;         /* room in hashes / null_key */
@@ -241,18 +244,48 @@ static void fill_nulls(shoal_vector *dst, uint32_t at, uint32_t m)
 }
 
 /* The table's big arrays are read at random: on 2 MiB pages (where the kernel gives them on
- * request, MADV_HUGEPAGE) a probe costs cache misses but no TLB misses. free() releases them. */
+ * request, MADV_HUGEPAGE) a probe costs cache misses but no TLB misses. They come from the
+ * process's buffer pool (exchange.h) and go back to it, so a join reuses pages an earlier
+ * join (or exchange) faulted in instead of faulting and clearing fresh ones; *bytes is what
+ * table_free gives back (0: plain malloc). */
 #define HJ_HUGE_PAGE ((size_t)2 << 20)
-static void *alloc_table_array(size_t size)
+static void *alloc_table_array(size_t size, size_t *bytes)
 {
-    if (size < HJ_HUGE_PAGE) return shoal_xmalloc(size);
-    size_t rounded = (size + HJ_HUGE_PAGE - 1) & ~(HJ_HUGE_PAGE - 1);
-    void *p = aligned_alloc(HJ_HUGE_PAGE, rounded);
-    if (p == NULL) return shoal_xmalloc(size);
-#ifdef MADV_HUGEPAGE
-    madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-    return p;
+    if (size < HJ_HUGE_PAGE) {
+        *bytes = 0;
+        return shoal_xmalloc(size ? size : 1);
+    }
+    return shoal_buffer_pool_get_huge(size, bytes);
+}
+
+static void table_free(void *p, size_t bytes)
+{
+    if (bytes) shoal_buffer_pool_put(p, bytes);
+    else free(p);
+}
+
+/* Room for cap rows in build column c; past 2 MiB its values live in pooled huge-page arrays. */
+static void build_reserve(shoal_hash_join *j, int c, uint32_t cap)
+{
+    shoal_vector *v = &j->cols[c];
+    if (cap <= v->capacity) return;
+    size_t w = shoal_type_size(v->type), need = (size_t)cap * w;
+    if (need < HJ_HUGE_PAGE && j->col_bytes[c] == 0) {
+        shoal_vector_reserve(v, cap);
+        return;
+    }
+    size_t bytes;
+    void *data = shoal_buffer_pool_get_huge(need, &bytes);
+    if (j->rows) memcpy(data, v->data, (size_t)j->rows * w);
+    table_free(v->data, j->col_bytes[c]);
+    v->data = data;
+    j->col_bytes[c] = bytes;
+    if (v->validity) {
+        size_t old = ((size_t)v->capacity + 63) / 64, now = ((size_t)cap + 63) / 64;
+        v->validity = shoal_xrealloc(v->validity, now * sizeof(uint64_t));
+        memset(v->validity + old, 0xff, (now - old) * sizeof(uint64_t));
+    }
+    v->capacity = cap;
 }
 
 static char *heap_alloc(shoal_hash_join *j, size_t len)
@@ -444,6 +477,7 @@ shoal_hash_join *shoal_hash_join_create(const shoal_plan *p, shoal_eval_error *e
     for (int c = 0; c < build->column_count; c++) j->build_needed[c] = pairs_out || j->residual_uses[probe->column_count + c];
     for (int k = 0; k < j->key_count; k++) j->build_needed[p->build_keys[k]] = true;
     j->cols = shoal_xcalloc((size_t)build->column_count + 1, sizeof(shoal_vector));
+    j->col_bytes = shoal_xcalloc((size_t)build->column_count + 1, sizeof(size_t));
     for (int c = 0; c < build->column_count; c++) shoal_vector_init(&j->cols[c], build->types[c], 16);
     shoal_arena_init(&j->heap, HJ_HEAP_BLOCK);
     shoal_batch_init(&j->out, p->column_count, p->types, SHOAL_BATCH_ROWS);
@@ -460,13 +494,18 @@ void shoal_hash_join_free(shoal_hash_join *j)
     if (j->residual) shoal_expr_state_free(j->residual);
     if (j->pairs.columns) shoal_batch_free(&j->pairs);
     free(j->residual_uses);
-    for (int c = 0; j->cols && c < j->build_columns; c++) shoal_vector_free(&j->cols[c]);
+    for (int c = 0; j->cols && c < j->build_columns; c++) {
+        table_free(j->cols[c].data, j->col_bytes[c]);
+        j->cols[c].data = NULL;
+        shoal_vector_free(&j->cols[c]);
+    }
     free(j->cols);
+    free(j->col_bytes);
     free(j->build_needed);
-    free(j->hashes);
+    table_free(j->hashes, j->hashes_bytes);
     free(j->null_key);
-    free(j->start);
-    free(j->build_matched);
+    table_free(j->start, j->start_bytes);
+    table_free(j->build_matched, j->matched_bytes);
     shoal_arena_reset(&j->heap);
     free(j->scratch_hash);
     free(j->scratch_rows);
@@ -583,7 +622,7 @@ bool shoal_hash_join_add_build(shoal_hash_join *j, const shoal_batch *in, shoal_
         if (j->key_count > 0) j->hashes = shoal_xrealloc(j->hashes, cap * sizeof(uint64_t));
         if (j->keep_null_build) j->null_key = shoal_xrealloc(j->null_key, cap);
         for (int c = 0; c < j->build_columns; c++)
-            if (j->build_needed[c]) shoal_vector_reserve(&j->cols[c], (uint32_t)cap);
+            if (j->build_needed[c]) build_reserve(j, c, (uint32_t)cap);
     }
     if (j->key_count > 0) memcpy(j->hashes + j->rows, h, (size_t)kept * sizeof(uint64_t));
     if (j->keep_null_build) {
@@ -613,7 +652,7 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
     while (((uint64_t)1 << log2b) < clean) log2b++;
     j->buckets = (uint32_t)1 << log2b;
     j->shift = 64 - log2b;
-    j->start = alloc_table_array(((size_t)j->buckets + 1) * sizeof(uint32_t));
+    j->start = alloc_table_array(((size_t)j->buckets + 1) * sizeof(uint32_t), &j->start_bytes);
     memset(j->start, 0, ((size_t)j->buckets + 1) * sizeof(uint32_t));
     if (j->key_count > 0 && n > 0) {
         /* counting sort of the rows by bucket: counts, end offsets, stable backward scatter */
@@ -638,22 +677,29 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
         for (int c = 0; c < j->build_columns; c++) {
             if (!j->build_needed[c]) continue;
             shoal_vector sorted;
+            size_t bytes;
             shoal_vector_init(&sorted, j->cols[c].type, 1);
             free(sorted.data);
-            sorted.data = alloc_table_array((size_t)n * shoal_type_size(sorted.type));
+            sorted.data = alloc_table_array((size_t)n * shoal_type_size(sorted.type), &bytes);
             sorted.capacity = n;
             gather_column(&sorted, 0, &j->cols[c], perm, n);
+            /* the old array goes back to the pool first: the next column's can reuse it */
+            table_free(j->cols[c].data, j->col_bytes[c]);
+            j->cols[c].data = NULL;
             shoal_vector_free(&j->cols[c]);
             j->cols[c] = sorted;
+            j->col_bytes[c] = bytes;
         }
         if (j->int_key) {
             free(j->hashes);
             j->hashes = NULL;
         } else {
-            uint64_t *sorted = alloc_table_array((size_t)clean * sizeof(uint64_t) + 8);
+            size_t bytes;
+            uint64_t *sorted = alloc_table_array((size_t)clean * sizeof(uint64_t) + 8, &bytes);
             for (uint32_t i = 0; i < clean; i++) sorted[i] = hashes[perm[i]];
             free(j->hashes);
             j->hashes = sorted;
+            j->hashes_bytes = bytes;
         }
         free(perm);
     }
@@ -667,7 +713,7 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
     j->scratch_flags = NULL;
     j->scratch_cap = 0;
     if (j->keep_build_unmatched) {
-        j->build_matched = alloc_table_array((size_t)n + 1);
+        j->build_matched = alloc_table_array((size_t)n + 1, &j->matched_bytes);
         memset(j->build_matched, 0, (size_t)n + 1);
     }
     if (n == 0 && (j->type == SHOAL_JOIN_INNER || j->type == SHOAL_JOIN_SEMI || j->type == SHOAL_JOIN_RIGHT))
