@@ -627,6 +627,20 @@ static void clear_histogram(shoal_hash_agg *h)
             AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t c_ = 0,                                       \
                        if (shoal_bit_is_set(valid, r)) { a_ += x[r]; c_++; },                          \
                        acc_[g] = a_; counts[g] += c_);                                                 \
+        } else if (h->group_major && sizeof(T) <= 8 && (T)0.5 == 0) {                                 \
+            /* integers: an int64 running sum, folded into the int128 only on int64 overflow */       \
+            AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t s_ = 0,                                       \
+                       {                                                                               \
+                           int64_t sum_;                                                               \
+                           if (__builtin_expect(__builtin_add_overflow(s_, (int64_t)x[r], &sum_), 0)) { \
+                               a_ += (AT)s_ + (AT)x[r];                                                \
+                               s_ = 0;                                                                 \
+                           } else {                                                                    \
+                               s_ = sum_;                                                              \
+                           }                                                                           \
+                       },                                                                              \
+                       acc_[g] = a_ + (AT)s_);                                                         \
+            add_histogram(h, counts);                                                                  \
         } else if (h->group_major) {                                                                   \
             AGG_GROUPS(h, g, r, AT a_ = acc_[g], a_ += x[r], acc_[g] = a_);                            \
             add_histogram(h, counts);                                                                  \

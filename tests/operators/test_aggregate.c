@@ -373,6 +373,76 @@ static void test_packed_keys_vs_general(void)
             for (int pf = 0; pf < 2; pf++) compare_packed_general(combos[c].n, combos[c].k, many, pf);
 }
 
+/* Integer sums against a plain int128 reference, with values at the int64 extremes so that a
+ * group's int64 running sum overflows (and is folded into the int128) many times per batch;
+ * few groups (group order) and many (row by row), NULLs and selections. */
+static void test_integer_sums_at_the_extremes(void)
+{
+    shoal_type t[2] = {shoal_type_make(SHOAL_TYPE_BIGINT), shoal_type_decimal(18, 0)};
+    static const int64_t edges[] = {INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1, -1, 1, 0};
+    for (int many = 0; many < 2; many++) {
+        uint32_t ngroups = many ? 5000 : 3;
+        shoal_int128 *want = calloc(ngroups, sizeof *want);
+        int64_t *want_count = calloc(ngroups, sizeof *want_count);
+        uint32_t appeared = 0;
+        uint8_t *present = calloc(ngroups, 1);
+        shoal_agg_spec s[3] = {{SHOAL_AGG_SUM, 1, t[1]}, {SHOAL_AGG_COUNT, 1, t[1]}, {SHOAL_AGG_AVG, 1, t[1]}};
+        int key = 0;
+        shoal_hash_agg *agg = shoal_hash_agg_create(SHOAL_AGG_COMPLETE, 1, &key, t, 3, s);
+        for (int round = 0; round < 5; round++) {
+            shoal_batch b;
+            shoal_batch_init(&b, 2, t, SHOAL_BATCH_ROWS);
+            for (uint32_t i = 0; i < SHOAL_BATCH_ROWS; i++) {
+                shoal_vector_append_i64(&b.columns[0], below(ngroups));
+                if (round >= 3 && below(10) == 0) shoal_vector_append_null(&b.columns[1]); /* NULLs in 2 of 5 */
+                else shoal_vector_append_i64(&b.columns[1], below(3) ? edges[below(7)] : (int64_t)rnd());
+            }
+            b.count = SHOAL_BATCH_ROWS;
+            if (round % 2) {
+                uint32_t *sel = shoal_batch_select_all(&b), k = 0;
+                for (uint32_t r = 0; r < b.count; r++)
+                    if (below(10)) sel[k++] = r;
+                b.sel_count = k;
+            }
+            for (uint32_t i = 0; i < shoal_batch_rows(&b); i++) {
+                uint32_t r = shoal_batch_row(&b, i);
+                uint32_t g = (uint32_t)shoal_vector_get_i64(&b.columns[0], r);
+                appeared += !present[g];
+                present[g] = 1;
+                if (shoal_vector_is_null(&b.columns[1], r)) continue;
+                want[g] += shoal_vector_get_i64(&b.columns[1], r);
+                want_count[g]++;
+            }
+            shoal_hash_agg_add(agg, &b);
+            shoal_batch_free(&b);
+        }
+        shoal_type ot[4];
+        shoal_hash_agg_output_types(agg, ot);
+        shoal_batch out;
+        shoal_batch_init(&out, 4, ot, SHOAL_BATCH_ROWS);
+        uint64_t cursor = 0;
+        int bad = 0, seen = 0;
+        while (shoal_hash_agg_next(agg, &cursor, &out)) {
+            for (uint32_t r = 0; r < out.count; r++, seen++) {
+                uint32_t g = (uint32_t)shoal_vector_get_i64(&out.columns[0], r);
+                if (want_count[g] == 0) {
+                    bad += !shoal_vector_is_null(&out.columns[1], r);
+                    continue;
+                }
+                bad += shoal_vector_get_i128(&out.columns[1], r) != want[g];
+                bad += shoal_vector_get_i64(&out.columns[2], r) != want_count[g];
+            }
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+        CU_ASSERT_EQUAL((uint32_t)seen, appeared);
+        shoal_batch_free(&out);
+        shoal_hash_agg_free(agg);
+        free(want);
+        free(want_count);
+        free(present);
+    }
+}
+
 /* Strings of 7 bytes pack, of 8 do not; both, the empty string and NULL are distinct groups. */
 static void test_short_and_long_string_keys(void)
 {
@@ -416,6 +486,7 @@ int main(void)
     CU_add_test(suite, "many groups (rehash)", test_many_groups_rehash);
     CU_add_test(suite, "packed keys = general table", test_packed_keys_vs_general);
     CU_add_test(suite, "short and long string keys", test_short_and_long_string_keys);
+    CU_add_test(suite, "integer sums at the int64 extremes", test_integer_sums_at_the_extremes);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();
