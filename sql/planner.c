@@ -1923,6 +1923,35 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         }
     }
 
+    /* ---- uncorrelated semi/anti joins whose keys come from one FROM item restrict that item
+     * before any join (TPC-H Q18: the 57 orders of the IN subquery, not 6M joined rows) ---- */
+    bool *sub_done = shoal_arena_alloc(pc->a, sizeof(bool) * (size_t)(nsub + 1));
+    memset(sub_done, 0, sizeof(bool) * (size_t)(nsub + 1));
+    for (int s2 = 0; s2 < nsub; s2++) {
+        subjoin *sj = &subjoins[s2];
+        if (sj->replan || sj->scalar || bl.nitems < 2) continue;
+        for (int i = 0; i < bl.nitems; i++) {
+            rel *ir = &bl.items[i]->built;
+            bool covered = true;
+            for (int k = 0; k < sj->j.nkeys && covered; k++) covered = expr_covered(sj->j.probe_keys[k], ir);
+            if (!covered || bl.items[i]->kind == FN_JOIN) continue; /* an outer join's rows are not this item's */
+            if (sj->j.residual) {
+                rel both = *ir;
+                both.ncols = ir->ncols + sj->r.ncols;
+                both.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(both.ncols + 1));
+                memcpy(both.gids, ir->gids, sizeof(int) * (size_t)ir->ncols);
+                memcpy(both.gids + ir->ncols, sj->r.gids, sizeof(int) * (size_t)sj->r.ncols);
+                if (!expr_covered(sj->j.residual, &both)) continue;
+            }
+            rel joined;
+            if (!join_rels(pc, ir, &sj->r, &sj->j, sj->loc, &joined)) return false;
+            *ir = joined;
+            bl.items[i]->nfilters++; /* a restricted item, for the dimension chains */
+            sub_done[s2] = true;
+            break;
+        }
+    }
+
     /* ---- dimension chains: a filtered item joined by an equality to exactly one other item,
      * which is not the largest, joins that item first (supplier with its filtered nation in
      * TPC-H Q7), so the greedy order below meets it already reduced (a bushy plan) ---- */
@@ -2078,6 +2107,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     /* ---- semi/anti joins and decorrelated scalar subqueries ---- */
     for (int s = 0; s < nsub; s++) {
         subjoin *sj = &subjoins[s];
+        if (sub_done[s]) continue;
         if (sj->replan) {
             rel m, *magic = NULL;
             if (cur.rows <= MAGIC_MAX_OUTER_ROWS && sj->nouter > 0) {
