@@ -87,6 +87,7 @@
 #define HJ_CHUNK SHOAL_BATCH_ROWS       /* candidate pairs per round */
 #define HJ_MAX_ROWS 0x7fffffffu         /* build rows (row numbers are uint32) */
 #define HJ_MIN_BUCKETS_LOG2 4
+#define HJ_SPARSE_MAX_ROWS 16384u /* up to this many build rows: 8 buckets per row */
 #define HJ_HEAP_BLOCK ((size_t)1 << 20) /* string heap chunk */
 #define HJ_PREFETCH_BUCKETS (1u << 15)  /* prefetch the table when its directory passes 128 KiB */
 
@@ -648,8 +649,11 @@ void shoal_hash_join_finish_build(shoal_hash_join *j)
         for (uint32_t r = 0; r < n; r++) clean += !j->null_key[r];
     }
     j->clean = clean;
+    /* a small table gets 8 buckets per row (its directory still fits in L1/L2), so most
+     * probes of a selective join find an empty bucket and never compare a key */
+    uint64_t want = clean <= HJ_SPARSE_MAX_ROWS ? (uint64_t)clean * 8 : clean;
     int log2b = HJ_MIN_BUCKETS_LOG2;
-    while (((uint64_t)1 << log2b) < clean) log2b++;
+    while (((uint64_t)1 << log2b) < want) log2b++;
     j->buckets = (uint32_t)1 << log2b;
     j->shift = 64 - log2b;
     j->start = alloc_table_array(((size_t)j->buckets + 1) * sizeof(uint32_t), &j->start_bytes);
@@ -797,8 +801,23 @@ static void start_probe_batch(shoal_hash_join *j, shoal_batch *in)
                 for (uint32_t i = 0; i < n; i++) j->matched[rows[i]] |= flags[i];
         }
     }
-    j->work = rows;
-    j->work_len = n;
+    if (j->key_count > 0) {
+        /* only rows whose bucket holds anything go to the rounds (branch-free compaction): with
+         * a selective join most probe rows stop here, unmatched (outer, anti and NOT IN rows
+         * are emitted from the matched flags, not from this list) */
+        uint32_t *w = j->work_buf, nw = 0;
+        const uint32_t *posr = j->pos, *endr = j->end;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t r = rows[i];
+            w[nw] = r;
+            nw += posr[r] < endr[r];
+        }
+        j->work = w;
+        j->work_len = nw;
+    } else {
+        j->work = rows;
+        j->work_len = n;
+    }
     j->work_at = 0;
     j->retry_len = 0;
     j->phase = PHASE_HASH;
