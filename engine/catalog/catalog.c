@@ -3,6 +3,7 @@
 #include "runtime/memory.h"
 #include "runtime/serialize.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,8 +13,10 @@
 #include <unistd.h>
 
 #define CATALOG_MAGIC 0x4c41544c414f4853ull /* "SHOALTAL" */
-/* 1: no statistics; 2: a statistics section per table (format 1 files are still read). */
-#define CATALOG_FORMAT 2
+/* 1: no statistics; 2: statistics with their sketches inline; 3: statistics summaries, the
+ * sketches in files of their own (sketches/). Formats 1 and 2 are still read. */
+#define CATALOG_FORMAT 3
+#define SKETCH_FILE_MAGIC 0x4b534853u /* "SHSK" */
 
 static void free_stats(shoal_column_stats *stats, int count)
 {
@@ -41,6 +44,135 @@ void shoal_table_set_stats(shoal_table_def *t, shoal_column_stats *stats)
 {
     free_stats(t->stats, t->column_count);
     t->stats = stats;
+    t->sketch_dirty = stats != NULL;
+}
+
+/* ---- sketch files ---- */
+
+static void catalog_dir(const shoal_catalog *cat, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", cat->path);
+    char *slash = strrchr(buf, '/');
+    if (slash) *slash = '\0';
+    else snprintf(buf, size, ".");
+}
+
+static void sketch_path(const shoal_catalog *cat, uint32_t table_id, uint64_t version, char *buf, size_t size)
+{
+    char dir[4096];
+    catalog_dir(cat, dir, sizeof dir);
+    snprintf(buf, size, "%s/sketches/table-%u-v%llu", dir, table_id, (unsigned long long)version);
+}
+
+static bool fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+/* u32 magic, u32 table id, u64 version, u32 columns, the sketches (shoal_hll_write). */
+static bool write_sketch_file(const shoal_catalog *cat, const shoal_table_def *t, uint64_t version, char *err,
+                              size_t err_size)
+{
+    char dir[4096], sub[4200], path[4300], tmp[4400];
+    catalog_dir(cat, dir, sizeof dir);
+    snprintf(sub, sizeof sub, "%s/sketches", dir);
+    if (mkdir(sub, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, err_size, "cannot create %s: %s", sub, strerror(errno));
+        return false;
+    }
+    sketch_path(cat, t->id, version, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    shoal_writer w;
+    shoal_writer_init(&w, 16384);
+    shoal_put_u32(&w, SKETCH_FILE_MAGIC);
+    shoal_put_u32(&w, t->id);
+    shoal_put_u64(&w, version);
+    shoal_put_u32(&w, (uint32_t)t->column_count);
+    for (int c = 0; c < t->column_count; c++) shoal_hll_write(&w, t->stats[c].hll);
+    bool ok = false;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        ok = write(fd, w.data, w.len) == (ssize_t)w.len && fsync(fd) == 0;
+        close(fd);
+    }
+    ok = ok && rename(tmp, path) == 0 && fsync_dir(sub);
+    if (!ok) {
+        snprintf(err, err_size, "cannot write the statistics file %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    shoal_writer_free(&w);
+    return ok;
+}
+
+bool shoal_catalog_load_sketches(const shoal_catalog *cat, shoal_table_def *t, char *err, size_t err_size)
+{
+    if (t->stats == NULL) return true;
+    bool missing = false;
+    for (int c = 0; c < t->column_count; c++) missing |= t->stats[c].hll == NULL;
+    if (!missing) return true;
+    if (t->sketch_version == 0) {
+        snprintf(err, err_size, "table %s has statistics but no sketch file", t->name);
+        return false;
+    }
+    char path[4300];
+    sketch_path(cat, t->id, t->sketch_version, path, sizeof path);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, err_size, "cannot read the statistics file %s: %s", path, strerror(errno));
+        return false;
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = shoal_xmalloc(size > 0 ? (size_t)size : 1);
+    size_t got = fread(buf, 1, size > 0 ? (size_t)size : 0, f);
+    fclose(f);
+    shoal_reader r;
+    shoal_reader_init(&r, buf, got);
+    bool ok = shoal_get_u32(&r) == SKETCH_FILE_MAGIC && shoal_get_u32(&r) == t->id &&
+              shoal_get_u64(&r) == t->sketch_version && shoal_get_u32(&r) == (uint32_t)t->column_count;
+    uint8_t **regs = shoal_xcalloc((size_t)t->column_count + 1, sizeof *regs);
+    for (int c = 0; c < t->column_count && ok; c++) ok = shoal_hll_read(&r, &regs[c]);
+    ok = ok && shoal_reader_done(&r);
+    for (int c = 0; c < t->column_count; c++) {
+        if (ok && t->stats[c].hll == NULL) t->stats[c].hll = regs[c];
+        else free(regs[c]);
+    }
+    free(regs);
+    free(buf);
+    if (!ok) snprintf(err, err_size, "the statistics file %s is damaged", path);
+    return ok;
+}
+
+/* Deletes sketch files no table's sketch_version names (interrupted saves, dropped tables). */
+static void sweep_sketches(const shoal_catalog *cat)
+{
+    char dir[4096], sub[4200];
+    catalog_dir(cat, dir, sizeof dir);
+    snprintf(sub, sizeof sub, "%s/sketches", dir);
+    DIR *d = opendir(sub);
+    if (d == NULL) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        unsigned id;
+        unsigned long long version;
+        char rest[8];
+        int fields = sscanf(e->d_name, "table-%u-v%llu%1s", &id, &version, rest);
+        if (fields < 2) continue; /* not a sketch file */
+        bool keep = false;      /* a name with more after it (a .tmp) never is */
+        for (int i = 0; i < cat->table_count && !keep && fields == 2; i++)
+            keep = cat->tables[i]->id == id && cat->tables[i]->sketch_version == version;
+        if (!keep) {
+            char path[4500];
+            snprintf(path, sizeof path, "%s/%s", sub, e->d_name);
+            unlink(path);
+        }
+    }
+    closedir(d);
 }
 
 shoal_table_def *shoal_table_def_copy(const shoal_table_def *t)
@@ -74,7 +206,7 @@ static bool get_name(shoal_reader *r, char *dst)
     return true;
 }
 
-static void write_table(shoal_writer *w, const shoal_table_def *t)
+static void write_table(shoal_writer *w, const shoal_table_def *t, uint64_t sketch_version)
 {
     shoal_put_u32(w, t->id);
     put_name(w, t->schema);
@@ -104,8 +236,10 @@ static void write_table(shoal_writer *w, const shoal_table_def *t)
     shoal_put_i64(w, t->next_identity);
     shoal_put_u8(w, t->resolved_dist);
     shoal_put_u8(w, t->stats != NULL);
-    if (t->stats)
-        for (int i = 0; i < t->column_count; i++) shoal_column_stats_write(w, &t->stats[i]);
+    if (t->stats) {
+        for (int i = 0; i < t->column_count; i++) shoal_column_stats_write_summary(w, &t->stats[i]);
+        shoal_put_u64(w, sketch_version);
+    }
 }
 
 static shoal_table_def *read_table(shoal_reader *r, uint32_t format)
@@ -151,7 +285,12 @@ static shoal_table_def *read_table(shoal_reader *r, uint32_t format)
     t->resolved_dist = shoal_get_u8(r);
     if (format >= 2 && shoal_get_u8(r) && !r->failed) {
         t->stats = shoal_xcalloc((size_t)t->column_count + 1, sizeof *t->stats);
-        for (int i = 0; i < t->column_count && !r->failed; i++) shoal_column_stats_read(r, &t->stats[i]);
+        for (int i = 0; i < t->column_count && !r->failed; i++) {
+            if (format == 2) shoal_column_stats_read(r, &t->stats[i]); /* sketches inline */
+            else shoal_column_stats_read_summary(r, &t->stats[i]);
+        }
+        if (format >= 3) t->sketch_version = shoal_get_u64(r);
+        else t->sketch_dirty = true; /* the next save moves the sketches to a file */
     }
     if (r->failed) {
         shoal_table_def_free(t);
@@ -162,6 +301,17 @@ static shoal_table_def *read_table(shoal_reader *r, uint32_t format)
 
 bool shoal_catalog_save(const shoal_catalog *cat, char *err, size_t err_size)
 {
+    /* first the sketches of tables whose statistics changed: files named by the table
+     * version, which the catalog written next names (the commit point) */
+    uint64_t *fresh = shoal_xcalloc((size_t)cat->table_count + 1, sizeof *fresh);
+    bool ok = true;
+    for (int i = 0; i < cat->table_count && ok; i++) {
+        shoal_table_def *t = cat->tables[i];
+        if (t->stats == NULL || !t->sketch_dirty) continue;
+        uint64_t version = t->version ? t->version : 1;
+        ok = write_sketch_file(cat, t, version, err, err_size);
+        if (ok) fresh[i] = version;
+    }
     shoal_writer w;
     shoal_writer_init(&w, 4096);
     shoal_put_u64(&w, CATALOG_MAGIC);
@@ -171,11 +321,23 @@ bool shoal_catalog_save(const shoal_catalog *cat, char *err, size_t err_size)
     shoal_put_i32(&w, cat->schema_count);
     for (int i = 0; i < cat->schema_count; i++) put_name(&w, cat->schemas[i]);
     shoal_put_i32(&w, cat->table_count);
-    for (int i = 0; i < cat->table_count; i++) write_table(&w, cat->tables[i]);
+    for (int i = 0; i < cat->table_count; i++)
+        write_table(&w, cat->tables[i], fresh[i] ? fresh[i] : cat->tables[i]->sketch_version);
+    if (!ok) {
+        shoal_writer_free(&w);
+        for (int i = 0; i < cat->table_count; i++) {
+            char path[4300];
+            if (fresh[i] == 0 || fresh[i] == cat->tables[i]->sketch_version) continue;
+            sketch_path(cat, cat->tables[i]->id, fresh[i], path, sizeof path);
+            unlink(path);
+        }
+        free(fresh);
+        return false;
+    }
 
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", cat->path);
-    bool ok = false;
+    ok = false;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, err_size, "cannot write the catalog %s: %s", tmp, strerror(errno));
@@ -203,6 +365,25 @@ bool shoal_catalog_save(const shoal_catalog *cat, char *err, size_t err_size)
         unlink(tmp);
     }
     shoal_writer_free(&w);
+    /* committed: the tables name their new sketch files, the old ones go; or not: the new go */
+    for (int i = 0; i < cat->table_count; i++) {
+        shoal_table_def *t = cat->tables[i];
+        if (fresh[i] == 0 || fresh[i] == t->sketch_version) {
+            if (ok && fresh[i]) t->sketch_dirty = false;
+            continue;
+        }
+        char path[4300];
+        uint64_t gone = ok ? t->sketch_version : fresh[i];
+        if (gone) {
+            sketch_path(cat, t->id, gone, path, sizeof path);
+            unlink(path);
+        }
+        if (ok) {
+            t->sketch_version = fresh[i];
+            t->sketch_dirty = false;
+        }
+    }
+    free(fresh);
     return ok;
 }
 
@@ -276,7 +457,10 @@ bool shoal_catalog_open(shoal_catalog *cat, const char *dir, int rank_count, cha
 done:
     free(buf);
     if (!ok) shoal_catalog_close(cat);
-    else g_leader = cat;
+    else {
+        g_leader = cat;
+        sweep_sketches(cat);
+    }
     return ok;
 }
 

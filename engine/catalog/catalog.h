@@ -51,6 +51,11 @@ typedef struct shoal_table_def {
     uint8_t resolved_dist; /* AUTO is resolved at the first load and kept (0: not yet) */
     shoal_column_stats *stats; /* column_count entries once a load committed rows; NULL before
                                 * (and for tables from catalogs written before statistics) */
+    /* The sketches (stats[c].hll) live in a file of their own, DIR/sketches/table-<id>-v<N>,
+     * written when the catalog that names it is saved; they are read on demand
+     * (shoal_catalog_load_sketches), so stats[c].hll may be NULL while the summary is known. */
+    uint64_t sketch_version; /* N of the file holding the committed sketches (0: none) */
+    bool sketch_dirty;       /* stats changed since: the next save writes a new file */
 } shoal_table_def;
 
 typedef struct shoal_catalog {
@@ -70,7 +75,8 @@ void shoal_catalog_close(shoal_catalog *cat);
 /* The catalog open in this process (the leader's, on rank 0; NULL elsewhere): what system
  * views such as pg_stats read on the scan side, which has no session. The last one opened. */
 const shoal_catalog *shoal_catalog_leader(void);
-/* Writes the catalog atomically. */
+/* Writes the catalog atomically (first the sketch files of tables whose statistics changed,
+ * then the catalog that names them; the sketch files it no longer names are removed after). */
 bool shoal_catalog_save(const shoal_catalog *cat, char *err, size_t err_size);
 
 bool shoal_catalog_has_schema(const shoal_catalog *cat, const char *schema);
@@ -92,7 +98,13 @@ void shoal_table_def_free(shoal_table_def *t);
  * col out of range). Valid until the table's next load or the def is freed. Planners: the
  * estimate is of distinct non-NULL values; rows = the table's row_count. */
 const shoal_column_stats *shoal_table_column_stats(const shoal_table_def *t, int col);
-/* Replaces the table's statistics (takes ownership of stats: column_count entries, malloc'ed). */
+/* Replaces the table's statistics (takes ownership of stats: column_count entries, malloc'ed,
+ * sketches included); the next save writes them. */
 void shoal_table_set_stats(shoal_table_def *t, shoal_column_stats *stats);
+/* Reads the table's committed sketches into stats[c].hll where missing (a load merging into
+ * them needs them; planners need only the summaries). True when every column has its sketch
+ * afterwards (or the table has no statistics); false with a message when the file is missing
+ * or damaged. */
+bool shoal_catalog_load_sketches(const shoal_catalog *cat, shoal_table_def *t, char *err, size_t err_size);
 
 #endif

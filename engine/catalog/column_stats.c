@@ -266,45 +266,32 @@ static void get_value(shoal_reader *r, uint8_t kind, shoal_stats_value *v)
     }
 }
 
-void shoal_column_stats_write(shoal_writer *w, const shoal_column_stats *s)
+void shoal_hll_write(shoal_writer *w, const uint8_t *registers)
 {
-    shoal_put_u8(w, s->kind);
-    shoal_put_u8(w, (uint8_t)(s->has_range | s->min_truncated << 1 | s->max_truncated << 2));
-    if (s->has_range) {
-        if (s->kind == SHOAL_STATS_STRING) {
-            shoal_put_u8(w, s->min_len);
-            shoal_put_bytes(w, s->min_str, s->min_len);
-            shoal_put_u8(w, s->max_len);
-            shoal_put_bytes(w, s->max_str, s->max_len);
-        } else {
-            put_value(w, s->kind, &s->min);
-            put_value(w, s->kind, &s->max);
-        }
-    }
-    shoal_put_u64(w, s->rows);
-    shoal_put_u64(w, s->null_count);
-    shoal_put_u64(w, s->distinct_estimate);
-    if (s->hll == NULL) {
+    if (registers == NULL) {
         shoal_put_u8(w, SKETCH_NONE);
         return;
     }
     uint32_t used = 0;
-    for (uint32_t i = 0; i < SHOAL_HLL_REGISTERS; i++) used += s->hll[i] != 0;
+    for (uint32_t i = 0; i < SHOAL_HLL_REGISTERS; i++) used += registers[i] != 0;
     if ((size_t)used * 3 < HLL_PACKED_BYTES) {
         shoal_put_u8(w, SKETCH_SPARSE);
         shoal_put_u32(w, used);
+        uint8_t *p = shoal_writer_reserve(w, (size_t)used * 3);
         for (uint32_t i = 0; i < SHOAL_HLL_REGISTERS; i++) {
-            if (s->hll[i] == 0) continue;
-            uint8_t e[3] = {(uint8_t)i, (uint8_t)(i >> 8), s->hll[i]};
-            shoal_put_bytes(w, e, 3);
+            if (registers[i] == 0) continue;
+            p[0] = (uint8_t)i;
+            p[1] = (uint8_t)(i >> 8);
+            p[2] = registers[i];
+            p += 3;
         }
         return;
     }
     shoal_put_u8(w, SKETCH_PACKED);
     uint8_t *p = shoal_writer_reserve(w, HLL_PACKED_BYTES);
     for (uint32_t i = 0; i < SHOAL_HLL_REGISTERS; i += 4) { /* 4 registers -> 3 bytes */
-        uint32_t x = (uint32_t)(s->hll[i] & 63) | (uint32_t)(s->hll[i + 1] & 63) << 6 |
-                     (uint32_t)(s->hll[i + 2] & 63) << 12 | (uint32_t)(s->hll[i + 3] & 63) << 18;
+        uint32_t x = (uint32_t)(registers[i] & 63) | (uint32_t)(registers[i + 1] & 63) << 6 |
+                     (uint32_t)(registers[i + 2] & 63) << 12 | (uint32_t)(registers[i + 3] & 63) << 18;
         p[0] = (uint8_t)x;
         p[1] = (uint8_t)(x >> 8);
         p[2] = (uint8_t)(x >> 16);
@@ -312,33 +299,13 @@ void shoal_column_stats_write(shoal_writer *w, const shoal_column_stats *s)
     }
 }
 
-bool shoal_column_stats_read(shoal_reader *r, shoal_column_stats *s)
+bool shoal_hll_read(shoal_reader *r, uint8_t **registers)
 {
-    memset(s, 0, sizeof *s);
-    s->kind = shoal_get_u8(r);
-    uint8_t flags = shoal_get_u8(r);
-    if (s->kind < SHOAL_STATS_INT || s->kind > SHOAL_STATS_STRING || flags > 7) r->failed = true;
-    s->has_range = flags & 1;
-    s->min_truncated = (flags >> 1) & 1;
-    s->max_truncated = (flags >> 2) & 1;
-    if (s->has_range && !r->failed) {
-        if (s->kind == SHOAL_STATS_STRING) {
-            s->min_len = shoal_get_u8(r);
-            if (s->min_len > SHOAL_STATS_STRING_PREFIX || !shoal_get_bytes(r, s->min_str, s->min_len)) r->failed = true;
-            s->max_len = r->failed ? 0 : shoal_get_u8(r);
-            if (s->max_len > SHOAL_STATS_STRING_PREFIX || !shoal_get_bytes(r, s->max_str, s->max_len)) r->failed = true;
-        } else {
-            get_value(r, s->kind, &s->min);
-            get_value(r, s->kind, &s->max);
-        }
-    }
-    s->rows = shoal_get_u64(r);
-    s->null_count = shoal_get_u64(r);
-    s->distinct_estimate = shoal_get_u64(r);
+    *registers = NULL;
     uint8_t form = shoal_get_u8(r);
     if (r->failed) return false;
     if (form == SKETCH_NONE) return true;
-    uint8_t *reg = shoal_column_stats_sketch(s);
+    uint8_t *reg = shoal_xcalloc(SHOAL_HLL_REGISTERS, 1);
     if (form == SKETCH_SPARSE) {
         uint32_t used = shoal_get_u32(r);
         if (used > SHOAL_HLL_REGISTERS) r->failed = true;
@@ -364,6 +331,68 @@ bool shoal_column_stats_read(shoal_reader *r, shoal_column_stats *s)
     } else {
         r->failed = true;
     }
-    if (r->failed) shoal_column_stats_free(s);
+    if (r->failed) {
+        free(reg);
+        return false;
+    }
+    *registers = reg;
+    return true;
+}
+
+void shoal_column_stats_write_summary(shoal_writer *w, const shoal_column_stats *s)
+{
+    shoal_put_u8(w, s->kind);
+    shoal_put_u8(w, (uint8_t)(s->has_range | s->min_truncated << 1 | s->max_truncated << 2));
+    if (s->has_range) {
+        if (s->kind == SHOAL_STATS_STRING) {
+            shoal_put_u8(w, s->min_len);
+            shoal_put_bytes(w, s->min_str, s->min_len);
+            shoal_put_u8(w, s->max_len);
+            shoal_put_bytes(w, s->max_str, s->max_len);
+        } else {
+            put_value(w, s->kind, &s->min);
+            put_value(w, s->kind, &s->max);
+        }
+    }
+    shoal_put_u64(w, s->rows);
+    shoal_put_u64(w, s->null_count);
+    shoal_put_u64(w, s->distinct_estimate);
+}
+
+void shoal_column_stats_write(shoal_writer *w, const shoal_column_stats *s)
+{
+    shoal_column_stats_write_summary(w, s);
+    shoal_hll_write(w, s->hll);
+}
+
+bool shoal_column_stats_read_summary(shoal_reader *r, shoal_column_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = shoal_get_u8(r);
+    uint8_t flags = shoal_get_u8(r);
+    if (s->kind < SHOAL_STATS_INT || s->kind > SHOAL_STATS_STRING || flags > 7) r->failed = true;
+    s->has_range = flags & 1;
+    s->min_truncated = (flags >> 1) & 1;
+    s->max_truncated = (flags >> 2) & 1;
+    if (s->has_range && !r->failed) {
+        if (s->kind == SHOAL_STATS_STRING) {
+            s->min_len = shoal_get_u8(r);
+            if (s->min_len > SHOAL_STATS_STRING_PREFIX || !shoal_get_bytes(r, s->min_str, s->min_len)) r->failed = true;
+            s->max_len = r->failed ? 0 : shoal_get_u8(r);
+            if (s->max_len > SHOAL_STATS_STRING_PREFIX || !shoal_get_bytes(r, s->max_str, s->max_len)) r->failed = true;
+        } else {
+            get_value(r, s->kind, &s->min);
+            get_value(r, s->kind, &s->max);
+        }
+    }
+    s->rows = shoal_get_u64(r);
+    s->null_count = shoal_get_u64(r);
+    s->distinct_estimate = shoal_get_u64(r);
     return !r->failed;
+}
+
+bool shoal_column_stats_read(shoal_reader *r, shoal_column_stats *s)
+{
+    if (!shoal_column_stats_read_summary(r, s)) return false;
+    return shoal_hll_read(r, &s->hll);
 }

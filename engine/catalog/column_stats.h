@@ -88,11 +88,17 @@ void shoal_column_stats_finish(shoal_column_stats *s);
  * with "..."). */
 void shoal_column_stats_format(const shoal_column_stats *s, shoal_type t, bool max, char *buf, size_t size);
 
-/* Wire and catalog form: kind, flags, min/max, rows, NULLs, estimate, then the sketch, sparse
- * (u16 index + u8 rank per non-empty register) or packed at 6 bits a register, whichever is
- * smaller. */
+/* A sketch's form: u8 0 (none), or 1 + u32 count + (u16 index, u8 value) per non-empty
+ * register (sparse), or 2 + the registers packed at 6 bits (12 KiB), whichever is smaller. */
+void shoal_hll_write(shoal_writer *w, const uint8_t *registers /* NULL: none */);
+/* *registers: malloc'ed, or NULL for none. False on malformed input. */
+bool shoal_hll_read(shoal_reader *r, uint8_t **registers);
+/* The summary: kind, flags, min/max, rows, NULLs, estimate (what the catalog file keeps). */
+void shoal_column_stats_write_summary(shoal_writer *w, const shoal_column_stats *s);
+bool shoal_column_stats_read_summary(shoal_reader *r, shoal_column_stats *s);
+/* The wire form (a rank's vote): the summary, then the sketch. False on malformed input
+ * (r->failed is set too); s is initialised either way and holds no sketch on failure. */
 void shoal_column_stats_write(shoal_writer *w, const shoal_column_stats *s);
-/* False on malformed input (r->failed is set too). s is initialised either way. */
 bool shoal_column_stats_read(shoal_reader *r, shoal_column_stats *s);
 
 #endif

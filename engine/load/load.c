@@ -1142,6 +1142,13 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
          * distinct estimate that of the union). A table with rows but no statistics (from a
          * catalog written before them) keeps none: they would describe only the new rows. */
         shoal_column_stats *stats = NULL;
+        bool old_dirty = table->sketch_dirty;
+        char sketch_err[512];
+        if (old_rows > 0 && old_stats && !shoal_catalog_load_sketches(cat, table, sketch_err, sizeof sketch_err)) {
+            shoal_log(SHOAL_LOG_WARN, "table %s: statistics dropped (%s)", table->name, sketch_err);
+            old_stats = NULL; /* freed with the table's statistics below, as if replaced */
+            shoal_table_set_stats(table, NULL);
+        }
         if (old_rows == 0 || old_stats) {
             stats = added;
             added = NULL;
@@ -1151,12 +1158,14 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
             }
         }
         table->stats = stats;
+        table->sketch_dirty = stats != NULL;
         table->version = job.version;
         table->row_count += added_rows;
         if (table->diststyle == SHOAL_DIST_AUTO) table->resolved_dist = (uint8_t)dist;
         char msg[1024];
         if (!shoal_catalog_save(cat, msg, sizeof msg)) { /* not committed: undo everywhere */
             table->stats = old_stats;
+            table->sketch_dirty = old_dirty;
             old_stats = stats; /* freed below */
             table->version = old_version;
             table->row_count = old_rows;

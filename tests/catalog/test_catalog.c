@@ -324,18 +324,132 @@ static void test_catalog_persists_stats(void)
     shoal_column_stats saved0, saved1;
     shoal_column_stats_copy(&saved0, &t->stats[0]);
     shoal_column_stats_copy(&saved1, &t->stats[1]);
+
+    char sketch1[600], sketch2[600];
+    snprintf(sketch1, sizeof sketch1, "%s/sketches/table-%u-v1", dir, t->id);
+    CU_ASSERT(access(sketch1, F_OK) == 0); /* the sketches have a file of their own */
+    uint32_t id = t->id;
     shoal_catalog_close(&cat);
 
     CU_ASSERT_FATAL(shoal_catalog_open(&cat, dir, 2, err, sizeof err));
     shoal_table_def *again = shoal_catalog_find_table(&cat, "public", "t");
     CU_ASSERT_PTR_NOT_NULL_FATAL(again);
     CU_ASSERT_PTR_NOT_NULL_FATAL(shoal_table_column_stats(again, 0));
+    /* the summaries come with the catalog, the sketches when asked for */
+    CU_ASSERT_PTR_NULL(again->stats[0].hll);
+    CU_ASSERT_EQUAL(again->stats[0].distinct_estimate, saved0.distinct_estimate);
+    CU_ASSERT(shoal_catalog_load_sketches(&cat, again, err, sizeof err));
     CU_ASSERT(stats_equal(shoal_table_column_stats(again, 0), &saved0));
     CU_ASSERT(stats_equal(shoal_table_column_stats(again, 1), &saved1));
     CU_ASSERT_PTR_NULL(shoal_table_column_stats(shoal_catalog_find_table(&cat, "public", "no_stats"), 0));
+    /* a later load's statistics: a new file, the old one goes once the catalog names the new */
+    again->version = 2;
+    shoal_column_stats *st2 = calloc(2, sizeof *st2);
+    shoal_column_stats_copy(&st2[0], &again->stats[0]);
+    shoal_column_stats_copy(&st2[1], &again->stats[1]);
+    shoal_hll_add(st2[0].hll, shoal_hash_u64(123456789));
+    shoal_table_set_stats(again, st2);
+    CU_ASSERT(again->sketch_dirty);
+    CU_ASSERT(shoal_catalog_save(&cat, err, sizeof err));
+    snprintf(sketch2, sizeof sketch2, "%s/sketches/table-%u-v2", dir, id);
+    CU_ASSERT(access(sketch2, F_OK) == 0);
+    CU_ASSERT(access(sketch1, F_OK) != 0);
+    CU_ASSERT(!again->sketch_dirty);
+    CU_ASSERT_EQUAL(again->sketch_version, 2);
+    /* strays (an interrupted save, a dropped table) are swept when the catalog opens */
+    char stray[600], tmp[600];
+    snprintf(stray, sizeof stray, "%s/sketches/table-999-v3", dir);
+    snprintf(tmp, sizeof tmp, "%s/sketches/table-%u-v2.tmp", dir, id);
+    fclose(fopen(stray, "w"));
+    fclose(fopen(tmp, "w"));
+    shoal_catalog_close(&cat);
+    CU_ASSERT_FATAL(shoal_catalog_open(&cat, dir, 2, err, sizeof err));
+    CU_ASSERT(access(stray, F_OK) != 0);
+    CU_ASSERT(access(tmp, F_OK) != 0);
+    CU_ASSERT(access(sketch2, F_OK) == 0);
+    /* a missing sketch file is reported, not guessed around */
+    again = shoal_catalog_find_table(&cat, "public", "t");
+    unlink(sketch2);
+    CU_ASSERT(!shoal_catalog_load_sketches(&cat, again, err, sizeof err));
+    CU_ASSERT(strstr(err, "table-") != NULL);
     shoal_catalog_close(&cat);
     shoal_column_stats_free(&saved0);
     shoal_column_stats_free(&saved1);
+}
+
+/* A format-2 catalog (sketches inline) opens with its sketches; the next save moves them to a
+ * file and writes the current format. */
+static void test_catalog_reads_format_2(void)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/catalog", dir);
+    shoal_writer w;
+    shoal_writer_init(&w, 256);
+    shoal_put_u64(&w, 0x4c41544c414f4853ull);
+    shoal_put_u32(&w, 2); /* format 2 */
+    shoal_put_i32(&w, 2);
+    shoal_put_u32(&w, 8);
+    shoal_put_i32(&w, 1);
+    shoal_put_str(&w, "public");
+    shoal_put_i32(&w, 1);
+    shoal_put_u32(&w, 7); /* table id */
+    shoal_put_str(&w, "public");
+    shoal_put_str(&w, "two");
+    shoal_put_i32(&w, 1);
+    shoal_put_str(&w, "a");
+    shoal_put_u8(&w, SHOAL_TYPE_INTEGER);
+    shoal_put_u8(&w, 0);
+    shoal_put_u8(&w, 0);
+    shoal_put_u32(&w, 0);
+    shoal_put_u8(&w, 1);
+    shoal_put_u8(&w, 0);
+    shoal_put_str(&w, "");
+    shoal_put_str(&w, NULL);
+    shoal_put_u8(&w, 0);
+    shoal_put_i64(&w, 0);
+    shoal_put_i64(&w, 0);
+    shoal_put_u8(&w, SHOAL_DIST_EVEN);
+    shoal_put_i32(&w, -1);
+    shoal_put_i32(&w, 0);
+    shoal_put_u64(&w, 4);   /* version */
+    shoal_put_u64(&w, 100); /* rows */
+    shoal_put_i64(&w, 0);
+    shoal_put_u8(&w, 0);
+    shoal_put_u8(&w, 1); /* statistics, format 2: summary and sketch inline */
+    shoal_column_stats st;
+    shoal_column_stats_init(&st, shoal_type_make(SHOAL_TYPE_INTEGER));
+    st.has_range = true;
+    st.min.i64 = 1;
+    st.max.i64 = 100;
+    st.rows = 100;
+    uint8_t *reg = shoal_column_stats_sketch(&st);
+    for (uint64_t i = 1; i <= 100; i++) shoal_hll_add(reg, shoal_hash_u64(i));
+    shoal_column_stats_finish(&st);
+    shoal_column_stats_write(&w, &st);
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_FATAL(f != NULL);
+    fwrite(w.data, 1, w.len, f);
+    fclose(f);
+    shoal_writer_free(&w);
+    shoal_catalog cat;
+    CU_ASSERT_FATAL(shoal_catalog_open(&cat, dir, 2, err, sizeof err));
+    shoal_table_def *t = shoal_catalog_find_table(&cat, "public", "two");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(shoal_table_column_stats(t, 0));
+    CU_ASSERT(stats_equal(shoal_table_column_stats(t, 0), &st));
+    CU_ASSERT(shoal_catalog_save(&cat, err, sizeof err));
+    char sketch[600];
+    snprintf(sketch, sizeof sketch, "%s/sketches/table-7-v4", dir);
+    CU_ASSERT(access(sketch, F_OK) == 0);
+    shoal_catalog_close(&cat);
+    CU_ASSERT_FATAL(shoal_catalog_open(&cat, dir, 2, err, sizeof err));
+    t = shoal_catalog_find_table(&cat, "public", "two");
+    CU_ASSERT_FATAL(t && shoal_catalog_load_sketches(&cat, t, err, sizeof err));
+    CU_ASSERT(stats_equal(shoal_table_column_stats(t, 0), &st));
+    shoal_catalog_close(&cat);
+    shoal_column_stats_free(&st);
+    unlink(sketch);
+    unlink(path);
 }
 
 /* A catalog as format 1 wrote it (no statistics section) opens; its tables have no stats. */
@@ -420,6 +534,7 @@ int main(void)
     s = CU_add_suite("catalog", NULL, NULL);
     CU_add_test(s, "stats persist", test_catalog_persists_stats);
     CU_add_test(s, "format 1 still opens", test_catalog_reads_format_1);
+    CU_add_test(s, "format 2 still opens", test_catalog_reads_format_2);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures();
