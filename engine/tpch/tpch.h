@@ -165,7 +165,7 @@ void tpch_gen_close(tpch_gen *gen);
 #define TPCH_TEXT_POOL_BYTES (300 * 1024 * 1024)
 bool tpch_text_pool_built(void);
 void tpch_text_pool_piece_range(int piece, size_t *offset, size_t *length);
-/* A buffer for the pool (TPCH_TEXT_POOL_BYTES + 1 bytes; huge pages where offered), or NULL. */
+/* A buffer for the pool (TPCH_TEXT_POOL_BYTES + 1 bytes), or NULL. */
 char *tpch_text_pool_alloc(void);
 /* Writes piece `piece` (it may also scribble on the first 16 bytes of the next piece). */
 bool tpch_text_pool_build_piece(char *pool, int piece);

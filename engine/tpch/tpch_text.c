@@ -151,18 +151,31 @@ void tpch_text_pool_piece_range(int piece, size_t *offset, size_t *length)
     *length = end - start;
 }
 
-char *tpch_text_pool_alloc(void)
+/* Huge pages or not: comments are read at random offsets all over the pool, so huge pages save
+ * a TLB miss per comment, but on the VMs this runs on a fresh huge page costs far more to fault
+ * in (2 MB of never-touched host memory zeroed at once). Measured on the 2-core development VM
+ * at SF1: shoal-dbgen, which formats every comment's bytes, spends ~2 s less user time with
+ * them; a load, which copies each comment once, spent ~0.65 s more CPU per rank faulting the
+ * pool in with them than without (CALL tpch_generate(1)'s first table: 2.0-2.5 s -> 0.7-1.1 s).
+ * So the whole-pool build (shoal-dbgen, tests) asks for them and the pieces (loads) do not. */
+static char *pool_map(bool huge)
 {
-    /* Comments are read at random offsets all over the pool: back it with huge pages where
-     * the kernel offers them, or nearly every comment costs a TLB miss. */
     size_t bytes = ((size_t)TPCH_TEXT_POOL_SIZE + 1 + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN;
     char *pool = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (pool == MAP_FAILED)
         return NULL;
 #ifdef MADV_HUGEPAGE
-    madvise(pool, bytes, MADV_HUGEPAGE);
+    if (huge)
+        madvise(pool, bytes, MADV_HUGEPAGE);
+#else
+    (void)huge;
 #endif
     return pool;
+}
+
+char *tpch_text_pool_alloc(void)
+{
+    return pool_map(false);
 }
 
 void tpch_text_pool_free(char *pool)
@@ -215,7 +228,7 @@ bool tpch_text_pool_build_piece(char *pool, int piece)
 static void build_pool(void)
 {
     const tpch_dists *d = tpch_dists_get();
-    char *pool = d ? tpch_text_pool_alloc() : NULL;
+    char *pool = d ? pool_map(true) : NULL;
     if (!pool)
         return;
     tpch_stream s;
