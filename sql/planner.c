@@ -1888,6 +1888,15 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
                 join_spec j;
                 memset(&j, 0, sizeof j);
                 j.type = jt;
+                rel LR = L;
+                LR.ncols = L.ncols + R.ncols;
+                LR.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(LR.ncols + 1));
+                memcpy(LR.gids, L.gids, sizeof(int) * (size_t)L.ncols);
+                memcpy(LR.gids + L.ncols, R.gids, sizeof(int) * (size_t)R.ncols);
+                for (int k = 0; k < f->n_on; k++)
+                    if (!expr_covered(f->on_conj[k], &LR))
+                        return pfail(pc, f->loc, SHOAL_SQLSTATE_UNDEFINED_TABLE,
+                                     "invalid reference to a FROM-clause entry: the ON condition of a JOIN may only use the tables it joins");
                 for (int k = 0; k < f->n_on; k++) {
                     shoal_expr *e = f->on_conj[k];
                     bool inL = expr_covered(e, &L), inR = expr_covered(e, &R);

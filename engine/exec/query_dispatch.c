@@ -407,12 +407,30 @@ typedef struct chunk_list {
     int count, cap;
     uint8_t **data;
     size_t *len;
+    size_t bytes, limit; /* what the leader holds, and the most it may (SHOAL_MAX_RESULT_MB) */
 } chunk_list;
+
+/* The most result bytes the leader gathers before the final step (default 2048 MiB). */
+static size_t result_limit(void)
+{
+    const char *v = getenv("SHOAL_MAX_RESULT_MB");
+    long mb = v ? strtol(v, NULL, 10) : 0;
+    return (size_t)(mb > 0 ? mb : 2048) << 20;
+}
 
 static void keep_chunk(shoal_request *req, const shoal_msg *msg, void *arg)
 {
-    (void)req;
     chunk_list *l = arg;
+    if (req->failed) return;
+    if (l->bytes + msg->hdr.length > l->limit) {
+        /* a result that does not fit fails the query (cancelled everywhere) instead of the leader */
+        req->failed = true;
+        shoal_error_set(&req->error, msg->hdr.src.rank, "53200",
+                        "the result is larger than %zu MiB at the leader (SHOAL_MAX_RESULT_MB); add a LIMIT or aggregate",
+                        l->limit >> 20);
+        return;
+    }
+    l->bytes += msg->hdr.length;
     if (l->count == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->data = shoal_xrealloc(l->data, (size_t)l->cap * sizeof *l->data);
@@ -472,6 +490,7 @@ void shoal_query_run_steps(shoal_rt *rt, const shoal_query_step *steps, int step
         }
     uint64_t query_id = shoal_new_query_id();
     chunk_list chunks = {0};
+    chunks.limit = result_limit();
     result->status = SHOAL_REQUEST_OK;
     for (int s = 0; s < step_count && result->status == SHOAL_REQUEST_OK; s++) {
         const shoal_query_step *st = &steps[s];

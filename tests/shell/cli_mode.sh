@@ -105,4 +105,14 @@ exec {HOLD_FD}>&-
 wait "$FIRST_JOB" || { show first; fail "the first cluster did not exit 0"; }
 note "a second cluster on the same data directory: refused (exit $RC), the first went on"
 
+# ---- a result too large for the leader fails the query with 53200; the session goes on
+RC=0
+printf 'CALL tpch_generate(0.01);\nSELECT * FROM lineitem;\nSELECT COUNT(*) AS n FROM lineitem;\n' >"$TMP/big.sql"
+SHOAL_MAX_RESULT_MB=1 SHOAL_DATA=$TMP/big-data timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -x SHOAL_MAX_RESULT_MB \
+  -np 2 "$SHOAL_BIN" --csv <"$TMP/big.sql" >"$TMP/big.out" 2>"$TMP/big.err" || RC=$?
+[ "$RC" -eq 0 ] || { show big; fail "the session with a too-large result exited $RC"; }
+grep -q "the result is larger than 1 MiB at the leader .*SQLSTATE 53200" "$TMP/big.err" || { show big; fail "no 53200 error for a result over SHOAL_MAX_RESULT_MB"; }
+grep -qx "60175" "$TMP/big.out" || { show big; fail "the next query after the too-large result did not answer 60175"; }
+note "a result over SHOAL_MAX_RESULT_MB: 53200, and the session went on"
+
 note "PASS"
