@@ -306,7 +306,6 @@ static void fail(load_actor *a, const shoal_error *e)
     a->produced_all = true;
 }
 
-/* Sends the selected rows of b to their slices' exchange buffers. */
 /* A string's hash for the sketch: the exec kernels' (kernel_hash_vector of a string column). */
 static inline uint64_t stats_hash_string(shoal_string v) { return shoal_hash_u64(shoal_hash_bytes(v.ptr, v.len)); }
 
@@ -407,6 +406,8 @@ static void add_to_sink(load_actor *a, const shoal_batch *b, const uint32_t *row
 }
 
 static void partition_rows(load_actor *a, const shoal_batch *b);
+/* Sends the selected rows of b to their slices: this rank's to the sink, the others' to their
+ * exchange buffers. */
 static void partition(load_actor *a, const shoal_batch *b)
 {
     double t0 = shoal_now_ms();
@@ -574,7 +575,6 @@ static void produce_tpch(load_actor *a, shoal_batch *scratch)
     a->result.rows_produced += n;
     partition(a, scratch);
 }
-
 
 static void consume_round(load_actor *a)
 {
