@@ -730,7 +730,8 @@ static void request_step(load_actor *a)
 
 /* STEP: produce about a round's worth, start a round when it is full (or production is over)
  * and none is in flight. Production goes on while a round is in flight — the round sends a
- * copy of the buffers — so the transfer overlaps with generating or parsing the next one.
+ * copy of the buffers (the exchange's default; its send_in_place option, which sends from the
+ * writers, would forbid this) — so the transfer overlaps with generating or parsing the next.
  * MPI_DONE: the round's next phase, or, once complete, its rows go to the sink. */
 static void load_receive(shoal_rt *rt, shoal_actor *self, shoal_msg *msg)
 {
