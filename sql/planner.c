@@ -1409,6 +1409,18 @@ static int order_target(const shoal_ast_sort_item *s, const target_item *targets
     return -1;
 }
 
+/* The CTEs a query defines, visible (newest first) above those of the enclosing queries. */
+static const cte_scope *push_ctes(pctx *pc, const shoal_ast_query *q, const cte_scope *ctes)
+{
+    for (int i = 0; i < q->ctes.count; i++) {
+        cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
+        c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
+        c->next = ctes;
+        ctes = c;
+    }
+    return ctes;
+}
+
 /* The result of planning a block's FROM/WHERE/GROUP BY/select list. */
 typedef struct block_result {
     rel r;              /* nested: its columns are the outputs; top, grouped: the partial aggregates */
@@ -1437,13 +1449,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
     if (sel->qualify) return plan_error(pc->err, sel->qualify->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "QUALIFY is not supported yet");
     if (++pc->depth > 64) return plan_error(pc->err, q->node.loc, "54001", "subqueries are nested too deeply");
 
-    cte_scope *cs = (cte_scope *)ctes;
-    for (int i = 0; i < q->ctes.count; i++) {
-        cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
-        c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
-        c->next = cs;
-        cs = c;
-    }
+    const cte_scope *cs = push_ctes(pc, q, ctes);
     if (q->recursive) return plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "WITH RECURSIVE is not supported");
 
     block bl;
@@ -2316,13 +2322,7 @@ static bool plan_query_rel(pctx *pc, const shoal_ast_query *q, const shoal_bind_
     if (!shoal_is_a(q->body, select)) {
         if (q->limit || q->offset)
             return plan_error(pc->err, q->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "LIMIT in a subquery is not supported yet");
-        cte_scope *cs = (cte_scope *)ctes;
-        for (int i = 0; i < q->ctes.count; i++) {
-            cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
-            c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
-            c->next = cs;
-            cs = c;
-        }
+        const cte_scope *cs = push_ctes(pc, q, ctes);
         return plan_setop(pc, q->body, parent, cs, out, names);
     }
     block_result res;
@@ -2476,13 +2476,7 @@ static bool plan_top(pctx *pc, const shoal_ast_query *q, const cte_scope *ctes, 
     } else {
         /* a set operation: ORDER BY names or numbers its output columns */
         memset(&res, 0, sizeof res);
-        cte_scope *cs = (cte_scope *)ctes;
-        for (int i = 0; i < q->ctes.count; i++) {
-            cte_scope *c = shoal_arena_alloc(pc->a, sizeof *c);
-            c->cte = (const shoal_ast_cte *)shoal_ast_list_at(&q->ctes, i);
-            c->next = cs;
-            cs = c;
-        }
+        const cte_scope *cs = push_ctes(pc, q, ctes);
         if (!plan_setop(pc, q->body, NULL, cs, &res.r, &res.names)) return false;
         int n = res.r.ncols;
         res.nout = res.nt = n;
