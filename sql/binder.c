@@ -729,23 +729,6 @@ static int64_t statement_clock(void)
     return statement_clock_micros;
 }
 
-static const char *sig_type_name(shoal_type t)
-{
-    switch ((shoal_type_id)t.id) {
-    case SHOAL_TYPE_BOOLEAN: return "boolean";
-    case SHOAL_TYPE_SMALLINT: return "smallint";
-    case SHOAL_TYPE_INTEGER: return "integer";
-    case SHOAL_TYPE_BIGINT: return "bigint";
-    case SHOAL_TYPE_DECIMAL: return "numeric";
-    case SHOAL_TYPE_REAL: return "real";
-    case SHOAL_TYPE_DOUBLE: return "double precision";
-    case SHOAL_TYPE_CHAR: return "character";
-    case SHOAL_TYPE_VARCHAR: return "character varying";
-    case SHOAL_TYPE_DATE: return "date";
-    case SHOAL_TYPE_TIMESTAMP: return "timestamp";
-    default: return "unknown";
-    }
-}
 
 /* 42883 "function name(type, ...) does not exist" (NULL args: date parts). */
 static shoal_expr *no_such_function(shoal_binder *b, const shoal_ast_func_call *c, shoal_expr *const *args, int argc)
@@ -754,7 +737,7 @@ static shoal_expr *no_such_function(shoal_binder *b, const shoal_ast_func_call *
     size_t len = 0;
     sig[0] = '\0';
     for (int i = 0; i < argc && len < sizeof sig; i++) {
-        int k = snprintf(sig + len, sizeof sig - len, "%s%s", i ? ", " : "", args[i] ? sig_type_name(args[i]->type) : "datepart");
+        int k = snprintf(sig + len, sizeof sig - len, "%s%s", i ? ", " : "", args[i] ? shoal_type_sql_name(args[i]->type) : "datepart");
         len += k > 0 ? (size_t)k : 0;
     }
     return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s(%s) does not exist", c->name, sig);

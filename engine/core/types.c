@@ -69,6 +69,24 @@ bool shoal_type_is_numeric(shoal_type t)
 
 bool shoal_type_is_string(shoal_type t) { return t.id == SHOAL_TYPE_CHAR || t.id == SHOAL_TYPE_VARCHAR; }
 
+const char *shoal_type_sql_name(shoal_type t)
+{
+    switch ((shoal_type_id)t.id) {
+    case SHOAL_TYPE_BOOLEAN: return "boolean";
+    case SHOAL_TYPE_SMALLINT: return "smallint";
+    case SHOAL_TYPE_INTEGER: return "integer";
+    case SHOAL_TYPE_BIGINT: return "bigint";
+    case SHOAL_TYPE_DECIMAL: return "numeric";
+    case SHOAL_TYPE_REAL: return "real";
+    case SHOAL_TYPE_DOUBLE: return "double precision";
+    case SHOAL_TYPE_CHAR: return "character";
+    case SHOAL_TYPE_VARCHAR: return "character varying";
+    case SHOAL_TYPE_DATE: return "date";
+    case SHOAL_TYPE_TIMESTAMP: return "timestamp";
+    default: return "unknown";
+    }
+}
+
 void shoal_type_name(shoal_type t, char *buf, size_t size)
 {
     switch ((shoal_type_id)t.id) {

@@ -74,6 +74,9 @@ bool shoal_type_is_numeric(shoal_type t);
 bool shoal_type_is_string(shoal_type t);
 /* "DECIMAL(15,2)", "VARCHAR(25)", "INTEGER"... */
 void shoal_type_name(shoal_type t, char *buf, size_t size);
+/* PostgreSQL's name of the type's kind, for function signatures in errors: "integer",
+ * "numeric", "character varying", ... ("unknown" for none). */
+const char *shoal_type_sql_name(shoal_type t);
 
 /* 10^n for n in 0..38 as a 128-bit integer. */
 shoal_int128 shoal_pow10_i128(int n);

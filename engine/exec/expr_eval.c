@@ -101,23 +101,6 @@ static bool fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, .
     return false;
 }
 
-static const char *sql_type_name(shoal_type t)
-{
-    switch ((shoal_type_id)t.id) {
-    case SHOAL_TYPE_BOOLEAN: return "boolean";
-    case SHOAL_TYPE_SMALLINT: return "smallint";
-    case SHOAL_TYPE_INTEGER: return "integer";
-    case SHOAL_TYPE_BIGINT: return "bigint";
-    case SHOAL_TYPE_DECIMAL: return "numeric";
-    case SHOAL_TYPE_REAL: return "real";
-    case SHOAL_TYPE_DOUBLE: return "double precision";
-    case SHOAL_TYPE_CHAR: return "character";
-    case SHOAL_TYPE_VARCHAR: return "character varying";
-    case SHOAL_TYPE_DATE: return "date";
-    case SHOAL_TYPE_TIMESTAMP: return "timestamp";
-    default: return "invalid";
-    }
-}
 
 /* ---- type classes ---- */
 typedef enum tclass { C_BOOL, C_INT, C_DEC, C_FLT, C_STR, C_DATE, C_TS, C_BAD } tclass;
@@ -438,7 +421,7 @@ static shoal_expr *make_cast(shoal_expr_state *st, shoal_expr *arg, shoal_type t
 {
     if (shoal_type_equal(arg->type, to)) return arg;
     if (!cast_supported(arg->type, to)) {
-        set_invalid(st, "42846", "cannot cast type %s to %s", sql_type_name(arg->type), sql_type_name(to));
+        set_invalid(st, "42846", "cannot cast type %s to %s", shoal_type_sql_name(arg->type), shoal_type_sql_name(to));
         return arg;
     }
     shoal_expr *c = new_expr(st, SHOAL_EXPR_CAST, to, 1);
@@ -769,7 +752,7 @@ static shoal_expr *normalize(shoal_expr_state *st, const shoal_expr *e, int dept
         REQUIRE(nargs == 1, "bad CAST");
         if (shoal_type_equal(a[0]->type, n->type)) return a[0];
         if (!cast_supported(a[0]->type, n->type)) {
-            set_invalid(st, "42846", "cannot cast type %s to %s", sql_type_name(a[0]->type), sql_type_name(n->type));
+            set_invalid(st, "42846", "cannot cast type %s to %s", shoal_type_sql_name(a[0]->type), shoal_type_sql_name(n->type));
             return NULL;
         }
         break;
@@ -1013,7 +996,7 @@ static bool kernel_status(shoal_kernel_status s, shoal_type t, shoal_eval_error 
 {
     if (s == SHOAL_KSTATUS_OK) return true;
     if (s == SHOAL_KSTATUS_DIV_ZERO) return fail(err, "22012", "division by zero");
-    if (type_class(t) == C_INT) return fail(err, "22003", "%s out of range", sql_type_name(t));
+    if (type_class(t) == C_INT) return fail(err, "22003", "%s out of range", shoal_type_sql_name(t));
     return fail(err, "22003", "numeric overflow");
 }
 
@@ -1129,7 +1112,7 @@ static bool eval_arith(node_state *ns, const shoal_batch *in, shoal_vector *out,
         ARITH_CASE(SHOAL_PHYS_I128, shoal_int128, i128)
         ARITH_CASE(SHOAL_PHYS_F32, float, f32)
         ARITH_CASE(SHOAL_PHYS_F64, double, f64)
-    default: return fail(err, "XX000", "arithmetic on %s", sql_type_name(out->type));
+    default: return fail(err, "XX000", "arithmetic on %s", shoal_type_sql_name(out->type));
     }
 #undef ARITH_CASE
     return kernel_status(s, out->type, err);
@@ -1464,7 +1447,7 @@ static bool looks_numeric(const char *s, uint32_t n, bool allow_dot)
 static bool bad_text(shoal_eval_error *err, const char *sqlstate, shoal_type t, shoal_string s)
 {
     int len = s.len > 100 ? 100 : (int)s.len;
-    return fail(err, sqlstate, "invalid input syntax for type %s: \"%.*s\"", sql_type_name(t), len, s.len ? s.ptr : "");
+    return fail(err, sqlstate, "invalid input syntax for type %s: \"%.*s\"", shoal_type_sql_name(t), len, s.len ? s.ptr : "");
 }
 
 static bool cast_from_string(const shoal_vector *a, shoal_vector *out, const uint32_t *sel, uint32_t n,
@@ -1482,7 +1465,7 @@ static bool cast_from_string(const shoal_vector *a, shoal_vector *out, const uin
             if (!shoal_parse_int64(s[r].ptr, s[r].len, &v) || !store_int(out, r, v)) {
                 int len = s[r].len > 100 ? 100 : (int)s[r].len;
                 if (looks_numeric(s[r].ptr, s[r].len, false))
-                    ok = fail(err, "22003", "value \"%.*s\" is out of range for type %s", len, s[r].ptr, sql_type_name(t));
+                    ok = fail(err, "22003", "value \"%.*s\" is out of range for type %s", len, s[r].ptr, shoal_type_sql_name(t));
                 else ok = bad_text(err, "22P02", t, s[r]);
                 break;
             }
@@ -1531,7 +1514,7 @@ static bool cast_from_string(const shoal_vector *a, shoal_vector *out, const uin
             }
         });
         return ok;
-    default: return fail(err, "42846", "cannot cast to %s", sql_type_name(t));
+    default: return fail(err, "42846", "cannot cast to %s", shoal_type_sql_name(t));
     }
 }
 
@@ -1626,7 +1609,7 @@ static bool eval_cast(node_state *ns, const shoal_batch *in, shoal_vector *out, 
         return true;
     }
     if (fc == C_DATE || fc == C_TS || tc == C_DATE || tc == C_TS)
-        return fail(err, "42846", "cannot cast type %s to %s", sql_type_name(from), sql_type_name(to));
+        return fail(err, "42846", "cannot cast type %s to %s", shoal_type_sql_name(from), shoal_type_sql_name(to));
     bool ok = true;
     if (fc == C_FLT) {
         bool f32 = phys(from) == SHOAL_PHYS_F32;
@@ -1641,7 +1624,7 @@ static bool eval_cast(node_state *ns, const shoal_batch *in, shoal_vector *out, 
             case C_INT: {
                 double x = rint(d); /* as PostgreSQL: round half to even */
                 if (!(x >= -1.7014118346046923e38 && x < 1.7014118346046923e38) || !store_int(out, r, (shoal_int128)x)) {
-                    ok = fail(err, "22003", "%s out of range", sql_type_name(to));
+                    ok = fail(err, "22003", "%s out of range", shoal_type_sql_name(to));
                     goto done;
                 }
                 break;
@@ -1691,7 +1674,7 @@ static bool eval_cast(node_state *ns, const shoal_batch *in, shoal_vector *out, 
             case C_INT:
                 if (fs > 0) v = div_round_i128(v, pow10_i128(fs)); /* decimal -> integer rounds */
                 if (!store_int(out, r, v)) {
-                    ok = fail(err, "22003", "%s out of range", sql_type_name(to));
+                    ok = fail(err, "22003", "%s out of range", shoal_type_sql_name(to));
                     goto done;
                 }
                 break;
@@ -1818,7 +1801,7 @@ static bool eval_date_func(node_state *ns, const shoal_batch *in, shoal_vector *
     }
     if (status == 1) return fail(err, "22008", "%s out of range", ts_out ? "timestamp" : "date");
     if (status == 2) return fail(err, "XX000", "an interval with a time part added to a DATE must give a TIMESTAMP");
-    if (status == 3) return fail(err, "22003", "%s out of range", sql_type_name(out->type));
+    if (status == 3) return fail(err, "22003", "%s out of range", shoal_type_sql_name(out->type));
     return true;
 }
 
@@ -1878,7 +1861,7 @@ static bool eval_extract(node_state *ns, const shoal_batch *in, shoal_vector *ou
     if (range_error) fail(err, "22008", "%s out of range", ts ? "timestamp" : "date");
     if (ok) VALID_ROWS(sel, n, out->validity, r, {
         if (oc == C_INT) {
-            if (!store_int(out, r, val[r])) { ok = fail(err, "22003", "%s out of range", sql_type_name(out->type)); break; }
+            if (!store_int(out, r, val[r])) { ok = fail(err, "22003", "%s out of range", shoal_type_sql_name(out->type)); break; }
         } else if (oc == C_FLT) {
             double d = (double)val[r] + (double)frac[r] / 1e6;
             if (phys(out->type) == SHOAL_PHYS_F32) ((float *)out->data)[r] = (float)d;
@@ -1952,7 +1935,7 @@ static bool eval_string_func(node_state *ns, const shoal_batch *in, shoal_vector
         bool ok = true;
         VALID_ROWS(sel, n, valid, r, {
             if (!store_int(out, r, shoal_utf8_length(s[r].ptr, s[r].len))) {
-                ok = fail(err, "22003", "%s out of range", sql_type_name(out->type));
+                ok = fail(err, "22003", "%s out of range", shoal_type_sql_name(out->type));
                 break;
             }
         });
@@ -2052,7 +2035,7 @@ static bool eval_round(node_state *ns, const shoal_batch *in, shoal_vector *out,
         if (fits) fits = oc == C_DEC ? store_decimal(out, r, w) : store_int(out, r, w);
         if (!fits) {
             if (oc == C_DEC) ok = fail(err, "22003", "numeric field overflow");
-            else ok = fail(err, "22003", "%s out of range", sql_type_name(out->type));
+            else ok = fail(err, "22003", "%s out of range", shoal_type_sql_name(out->type));
             break;
         }
     });
