@@ -30,6 +30,10 @@ else
   note "tmux is not installed: measuring the stdin path only"
 fi
 
+# Two mpiruns starting at the same moment can race on creating Open MPI's session directory
+# (/tmp/ompi.HOST.UID: "mkdir ... File exists"): start the second once the first is up.
+[ -z "$TTY_JOB" ] || wait_until 30 "the terminal job's prompt" at_prompt
+
 # ---- job 1: stdin from a FIFO that we hold open
 mkfifo "$TMP/stdin"
 SHOAL_DATA=$TMP/data-fifo timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np "$NP" "$SHOAL_BIN" \
@@ -42,7 +46,6 @@ exec {FIFO_FD}>"$TMP/stdin"
 send "$FIFO_FD" '\ranks'
 answered() { grep -qxF "($NP rows)" "$TMP/fifo.out" || { ! alive "$FIFO_JOB" && show fifo && fail "the FIFO job ended"; }; }
 wait_until 30 "the FIFO job to answer \\ranks" answered
-[ -z "$TTY_JOB" ] || wait_until 30 "the terminal job's prompt" at_prompt
 read -r -a FIFO_RANKS <<<"$(rank_pids "$FIFO_JOB" "$NP")"
 FIFO_MPIRUN=$(parent_pid "${FIFO_RANKS[0]}")
 if [ -n "$TTY_JOB" ]; then
