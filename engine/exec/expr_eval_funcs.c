@@ -27,24 +27,7 @@
 #define MAX_RESULT_BYTES (16u << 20) /* one string result; longer ones fail with 54000 */
 #define MAX_FORMAT_BYTES 1024        /* TO_CHAR / TO_DATE format text */
 
-/* The selected rows; the body sees the row number `r` (as in expr_eval.c). */
-#define ROWS(sel, n, r, ...)                                                                            \
-    do {                                                                                                \
-        if (sel) {                                                                                      \
-            for (uint32_t i_ = 0; i_ < (n); i_++) {                                                     \
-                uint32_t r = (sel)[i_];                                                                 \
-                __VA_ARGS__;                                                                            \
-            }                                                                                           \
-        } else {                                                                                        \
-            for (uint32_t r = 0; r < (n); r++) { __VA_ARGS__; }                                         \
-        }                                                                                               \
-    } while (0)
-/* The selected rows that are not NULL in `valid` (NULL: every row). */
-#define VALID_ROWS(sel, n, valid, r, ...)                                                               \
-    do {                                                                                                \
-        if (valid) ROWS(sel, n, r, if (shoal_bit_is_set(valid, r)) { __VA_ARGS__; });                   \
-        else ROWS(sel, n, r, __VA_ARGS__);                                                              \
-    } while (0)
+#include "engine/exec/row_loops.h"
 
 static bool fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, ...)

@@ -7,24 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-/* The selected rows; the body sees the row number `r`. */
-#define ROWS(sel, n, r, ...)                                                                            \
-    do {                                                                                                \
-        if (sel) {                                                                                      \
-            for (uint32_t i_ = 0; i_ < (n); i_++) {                                                     \
-                uint32_t r = (sel)[i_];                                                                 \
-                __VA_ARGS__;                                                                            \
-            }                                                                                           \
-        } else {                                                                                        \
-            for (uint32_t r = 0; r < (n); r++) { __VA_ARGS__; }                                         \
-        }                                                                                               \
-    } while (0)
-/* The selected rows that are not NULL in `valid`. */
-#define VALID_ROWS(sel, n, valid, r, ...)                                                               \
-    do {                                                                                                \
-        if (valid) ROWS(sel, n, r, if (shoal_bit_is_set(valid, r)) { __VA_ARGS__; });                   \
-        else ROWS(sel, n, r, __VA_ARGS__);                                                              \
-    } while (0)
+#include "engine/exec/row_loops.h"
 
 #define I128_MAX ((shoal_int128)(((unsigned __int128)1 << 127) - 1))
 #define I128_MIN (-I128_MAX - 1)
