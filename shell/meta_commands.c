@@ -1,4 +1,4 @@
-/* The backslash meta-commands: \? \q \ranks \timing \sleep \raise \stats. Each is one function and
+/* The backslash meta-commands: \? \q \ranks \timing \querystats \sleep \raise \stats. Each is one function and
  * one row of META_COMMANDS; commands that need every rank go through runtime/request.h, so
  * errors and Ctrl-C behave the same as for queries.
  * How to add one: write `static bool meta_x(shell_session *, const char *args)` returning
@@ -23,6 +23,7 @@ static bool meta_help(shell_session *s, const char *args);
 static bool meta_quit(shell_session *s, const char *args);
 static bool meta_ranks(shell_session *s, const char *args);
 static bool meta_timing(shell_session *s, const char *args);
+static bool meta_querystats(shell_session *s, const char *args);
 static bool meta_sleep(shell_session *s, const char *args);
 static bool meta_raise(shell_session *s, const char *args);
 static bool meta_stats(shell_session *s, const char *args);
@@ -32,13 +33,15 @@ static const meta_command META_COMMANDS[] = {
     {"\\q", "", "quit (so does end of input)", meta_quit},
     {"\\ranks", "", "one row per rank: rank, host, pid, resident memory", meta_ranks},
     {"\\timing", "[on|off]", "print each command's elapsed time", meta_timing},
+    {"\\querystats", "[on|off]", "after each SQL statement, one querystats: line of its figures on stderr", meta_querystats},
     {"\\sleep", "SECONDS", "hold every rank for SECONDS; Ctrl-C cancels it on every rank", meta_sleep},
     {"\\raise", "RANK MESSAGE", "raise an error on RANK and report it here (diagnostics)", meta_raise},
     {"\\stats", "[TABLE]", "column statistics: rows, NULLs, distinct estimate, min, max", meta_stats},
 };
 enum { META_COMMAND_COUNT = sizeof META_COMMANDS / sizeof META_COMMANDS[0] };
 
-const char *const shell_meta_command_names[] = {"\\?", "\\q", "\\ranks", "\\timing", "\\sleep", "\\raise", "\\stats", NULL};
+const char *const shell_meta_command_names[] = {"\\?", "\\q", "\\ranks", "\\timing", "\\querystats", "\\sleep", "\\raise",
+                                                "\\stats", NULL};
 
 static bool meta_help(shell_session *s, const char *args)
 {
@@ -60,16 +63,35 @@ static bool meta_quit(shell_session *s, const char *args)
     return true;
 }
 
-static bool meta_timing(shell_session *s, const char *args)
+/* \timing and \querystats: a switch, toggled without an argument. */
+static bool set_switch(shell_session *s, const char *name, const char *args, bool *value)
 {
-    if (*args == '\0') s->timing = !s->timing;
-    else if (strcmp(args, "on") == 0) s->timing = true;
-    else if (strcmp(args, "off") == 0) s->timing = false;
+    if (*args == '\0') *value = !*value;
+    else if (strcmp(args, "on") == 0) *value = true;
+    else if (strcmp(args, "off") == 0) *value = false;
     else {
-        shell_report_error(s, "\\timing: expected on or off, not \"%s\"", args);
+        shell_report_error(s, "\\%s: expected on or off, not \"%s\"", name, args);
         return false;
     }
+    return true;
+}
+
+static bool meta_timing(shell_session *s, const char *args)
+{
+    if (!set_switch(s, "timing", args, &s->timing)) return false;
     fprintf(s->csv ? s->err : s->out, "Timing is %s.\n", s->timing ? "on" : "off");
+    return true;
+}
+
+/* \querystats: after each SQL statement a line on stderr (stdout keeps only results):
+ *   querystats: statement=N ok=1 ms=... rows=... bytes_moved=... blocks_read=... blocks_skipped=...
+ *               rows_scanned=... peak_rss_bytes_max=... queries=... ranks=...   (one line)
+ * Fields may be added at the end; readers take them by name (session.c prints it). */
+static bool meta_querystats(shell_session *s, const char *args)
+{
+    if (!set_switch(s, "querystats", args, &s->querystats)) return false;
+    fprintf(s->csv ? s->err : s->out, "Query statistics are %s.\n", s->querystats ? "on" : "off");
+    fflush(s->csv ? s->err : s->out);
     return true;
 }
 

@@ -47,17 +47,39 @@ void shell_report_shoal_error(shell_session *s, const shoal_error *err)
     shell_report_error(s, "%s", text);
 }
 
+/* \querystats: one line of key=value fields on the error stream after each SQL statement, for
+ * scripts (hpc/tpch-bench): the statement's number, whether it succeeded, its time (the same
+ * clock as \timing), the rows it returned, and what its distributed queries did (execute.h). */
+static void print_querystats(shell_session *s, bool ok, double ms)
+{
+    shoal_statement_stats st;
+    memset(&st, 0, sizeof st);
+    if (s->sql) st = s->sql->last_stats;
+    fprintf(s->err,
+            "querystats: statement=%lu ok=%d ms=%.3f rows=%llu bytes_moved=%llu blocks_read=%llu blocks_skipped=%llu "
+            "rows_scanned=%llu peak_rss_bytes_max=%llu queries=%u ranks=%d\n",
+            ++s->querystats_count, ok ? 1 : 0, ms, s->last_rows, (unsigned long long)st.bytes_moved,
+            (unsigned long long)st.blocks_read, (unsigned long long)st.blocks_skipped,
+            (unsigned long long)st.rows_scanned, (unsigned long long)st.peak_resident_bytes_max, st.queries,
+            shoal_rt_size(s->rt));
+    fflush(s->err);
+}
+
+static bool run_sql(shell_session *s, const char *sql);
+
 static bool run_timed(shell_session *s, bool (*fn)(shell_session *, const char *), const char *text)
 {
     shoal_rt_take_interrupt(s->rt); /* a Ctrl-C typed before the command started is stale */
     double t0 = shoal_now_ms();
     bool timing_was_on = s->timing; /* \timing itself is not timed */
     bool ok = fn(s, text);
+    double ms = shoal_now_ms() - t0;
     if (timing_was_on && s->timing && !s->quit) {
         FILE *f = s->csv ? s->err : s->out;
-        fprintf(f, "Time: %.3f ms\n", shoal_now_ms() - t0);
+        fprintf(f, "Time: %.3f ms\n", ms);
         fflush(f);
     }
+    if (fn == run_sql && s->querystats) print_querystats(s, ok, ms);
     return ok;
 }
 
@@ -67,6 +89,7 @@ typedef struct printer {
     shell_session *session;
     result_table table;
     bool has_table;
+    unsigned long long rows;
 } printer;
 
 static void print_columns(void *arg, int count, char *const *names, const shoal_type *types)
@@ -86,6 +109,7 @@ static void print_batch(void *arg, const shoal_batch *b)
     int nc = b->column_count;
     char **cells = shoal_xcalloc((size_t)nc + 1, sizeof(char *));
     char *buf = shoal_xmalloc((size_t)nc * 128 + 1);
+    p->rows += shoal_batch_rows(b);
     for (uint32_t i = 0; i < shoal_batch_rows(b); i++) {
         uint32_t r = shoal_batch_row(b, i);
         for (int c = 0; c < nc; c++) {
@@ -134,6 +158,7 @@ static void print_notice(void *arg, const char *text)
 
 static bool run_sql(shell_session *s, const char *sql)
 {
+    s->last_rows = 0;
     if (s->sql == NULL) {
         shell_report_error(s, "SQL is unavailable in this session (the data directory could not be opened)");
         return false;
@@ -142,6 +167,7 @@ static bool run_sql(shell_session *s, const char *sql)
     shoal_result_sink sink = {&p, print_columns, print_batch, print_status, print_notice};
     shoal_error err;
     bool ok = shoal_sql_execute(s->sql, sql, strlen(sql), &sink, &err);
+    s->last_rows = p.rows;
     if (p.has_table) result_table_free(&p.table);
     if (!ok) shell_report_shoal_error(s, &err);
     return ok;

@@ -1,4 +1,4 @@
-/* A SQL session on the leader: the settings (\timing, --csv), where output goes, the
+/* A SQL session on the leader: the settings (\timing, \querystats, --csv), where output goes, the
  * statement being typed, and the entry point that takes input lines from any front end
  * (the libedit REPL, stdin, -c, -f), runs each complete statement or meta-command and
  * prints its result or its error. */
@@ -18,6 +18,9 @@ typedef struct shell_session {
     FILE *err;         /* errors, notices, and timings in --csv mode */
     bool csv;
     bool timing;
+    bool querystats;    /* \querystats: one "querystats:" line on err after each SQL statement */
+    unsigned long querystats_count; /* statements reported so far */
+    unsigned long long last_rows;   /* rows the last SQL statement returned */
     bool stop_on_error; /* -c and -f stop at the first error */
     bool quit;          /* \q was given */
     int error_count;

@@ -299,8 +299,24 @@ static void emit_batch(void *arg, const shoal_batch *b)
     if (r->sink->batch) r->sink->batch(r->sink->arg, b);
 }
 
+/* Adds one distributed query's per-rank figures to the statement's (execute.h). */
+static void add_statement_stats(shoal_statement_stats *to, const shoal_query_result *res)
+{
+    to->queries++;
+    to->rank_count = res->rank_count;
+    for (int r = 0; r < res->rank_count; r++) {
+        const shoal_query_rank_stats *st = &res->rank_stats[r];
+        to->rows_scanned += st->rows_scanned;
+        to->blocks_read += st->blocks_read;
+        to->blocks_skipped += st->blocks_skipped;
+        to->bytes_moved += st->bytes_exchanged;
+        if (st->peak_resident_bytes > to->peak_resident_bytes_max) to->peak_resident_bytes_max = st->peak_resident_bytes;
+    }
+}
+
 /* Runs a planned SELECT: its steps on the ranks, the final plan on the leader; emit gets the
- * output batches. Without steps (SELECT without FROM) one empty row feeds the final plan. */
+ * output batches. Without steps (SELECT without FROM) one empty row feeds the final plan.
+ * Every run adds to the session's last_stats. */
 static bool run_select_plan_stats(shoal_sql_session *s, const shoal_select_plan *plan, shoal_emit_fn emit, void *arg,
                                   shoal_query_result *stats, shoal_error *err)
 {
@@ -310,6 +326,7 @@ static bool run_select_plan_stats(shoal_sql_session *s, const shoal_select_plan 
         shoal_query_run_steps(s->rt, plan->steps, plan->step_count, fin, emit, arg, &res);
         bool ok = res.status == SHOAL_REQUEST_OK;
         if (!ok) *err = res.error;
+        if (ok) add_statement_stats(&s->last_stats, &res);
         if (stats && ok) {
             *stats = res;
         } else {
@@ -688,6 +705,7 @@ static bool exec_call(shoal_sql_session *s, const shoal_ast_call *n, const shoal
 
 bool shoal_sql_execute(shoal_sql_session *s, const char *sql, size_t len, const shoal_result_sink *sink, shoal_error *err)
 {
+    memset(&s->last_stats, 0, sizeof s->last_stats);
     shoal_arena arena;
     shoal_arena_init(&arena, 64 * 1024);
     shoal_ast_statement **stmts = NULL;

@@ -22,11 +22,23 @@ typedef struct shoal_result_sink {
     void (*notice)(void *arg, const char *text);
 } shoal_result_sink;
 
+/* What the distributed queries of the last shoal_sql_execute call did: every query it ran
+ * over the ranks (a SELECT's steps, its uncorrelated subqueries, EXPLAIN ANALYZE) adds in;
+ * DDL, COPY and CALL leave it zero. The shell's \querystats prints it after each statement. */
+typedef struct shoal_statement_stats {
+    uint32_t queries;                  /* distributed query runs */
+    int rank_count;
+    uint64_t rows_scanned, blocks_read, blocks_skipped; /* summed over the ranks */
+    uint64_t bytes_moved;              /* sent to other ranks by exchanges, summed over the ranks */
+    uint64_t peak_resident_bytes_max;  /* max over the ranks of the peak while a query ran */
+} shoal_statement_stats;
+
 typedef struct shoal_sql_session {
     shoal_rt *rt;
     shoal_catalog catalog;
     shoal_view_set views;
     char data_dir[4096];
+    shoal_statement_stats last_stats; /* of the last shoal_sql_execute call */
 } shoal_sql_session;
 
 /* Opens the catalog in DATA_DIR/rank-0 (the leader's directory, created by the rank

@@ -3,7 +3,8 @@
 # 1-4 ranks (N rows, ranks 0..N-1 once, distinct pids), --csv (header + N lines, nothing else
 # on stdout), -c errors (unknown meta-command, SQL) exit non-zero with the error on stderr,
 # -f FILE (two tables; a missing file fails), a bad option fails, statements from stdin go on
-# after an error and exit 0, and \timing prints "Time:".
+# after an error and exit 0, \timing prints "Time:", and \querystats prints one line per SQL
+# statement on stderr.
 # shellcheck source=tests/shell/lib.sh disable=SC2016 # (eval of single-quoted checks is on purpose)
 source "$(dirname "$0")/lib.sh"
 
@@ -83,6 +84,24 @@ grep -qx 'Timing is on.' "$TMP/timing.out" || { show timing; fail "no \"Timing i
 grep -qE '^Time: [0-9.]+ ms$' "$TMP/timing.out" || { show timing; fail "no \"Time: N ms\" line"; }
 check_table "$TMP/timing.out" 2
 note "\\timing: ok"
+
+# ---- \querystats on: after each SQL statement (not meta-commands) one querystats: line on
+# stderr, numbered, ok=0 for a failed one; stdout keeps only the CSV results
+printf '%s\n' '\querystats on' 'CREATE TABLE qs (a INT);' '\ranks' 'SELECT COUNT(*) AS n FROM qs;' \
+  'SELECT * FROM no_such_table;' 'SELECT 1 AS one;' >"$TMP/qs.sql"
+RC=0
+run_shoal 2 --csv <"$TMP/qs.sql" >"$TMP/qs.out" 2>"$TMP/qs.err" || RC=$?
+[ "$RC" -eq 0 ] || { show qs; fail "\\querystats session exited $RC"; }
+num='[0-9]+'
+fields="ms=$num\\.$num rows=$num bytes_moved=$num blocks_read=$num blocks_skipped=$num rows_scanned=$num peak_rss_bytes_max=$num queries=$num ranks=2"
+for expect in "1 ok=1 ms=.* rows=0 " "2 ok=1 ms=.* rows=1 .* queries=1 " "3 ok=0 " "4 ok=1 ms=.* rows=1 .* queries=0 "; do
+  grep -qE "^querystats: statement=$expect" "$TMP/qs.err" || { show qs; fail "no querystats line for statement $expect"; }
+done
+[ "$(grep -c '^querystats: ' "$TMP/qs.err")" -eq 4 ] || { show qs; fail "expected 4 querystats lines (SQL statements only)"; }
+[ "$(grep -cE "^querystats: statement=[1-4] ok=[01] $fields$" "$TMP/qs.err")" -eq 4 ] || { show qs; fail "a querystats line lacks a field"; }
+! grep -q querystats "$TMP/qs.out" || { show qs; fail "querystats lines on stdout"; }
+[ "$(head -2 "$TMP/qs.out" | tr '\n' ' ')" = "n 0 " ] || { show qs; fail "stdout does not start with the CSV result n / 0"; }
+note "\\querystats: ok"
 
 # ---- one cluster per data directory: a second one on the same --data is refused, the first
 # goes on untouched
