@@ -3,7 +3,8 @@
 
 SHOAL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHOAL_DEBIAN_PACKAGES=(build-essential cmake pkg-config libopenmpi-dev openmpi-bin
-                       libzstd-dev zstd zlib1g-dev libsimde-dev libedit-dev libcunit1-dev tmux procps)
+                       libzstd-dev zstd zlib1g-dev libsimde-dev libedit-dev libcunit1-dev tmux procps
+                       python3)
 
 # Installs what is missing (as root), or prints the exact command and fails (not root).
 shoal_install_packages() {
