@@ -9,9 +9,11 @@
 #include "runtime/memory.h"
 #include "runtime/system_actor.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #define BATCHES_PER_TURN 16
 #define CHUNK_BYTES (1u << 20)
@@ -169,14 +171,33 @@ static void finish(shoal_rt *rt, query_actor_state *q)
     shoal_actor_exit(rt, q->self);
 }
 
+/* Peak resident memory is the kernel's high-water mark (getrusage's ru_maxrss), which
+ * otherwise holds the process's peak since it started (usually a load's). Each step resets it
+ * when it starts (Linux >= 4.0: "5" to /proc/self/clear_refs), so a step reports the peak
+ * while it ran, intermediate results of earlier steps included. Where the file cannot be
+ * written the figure stays the peak so far; two queries running at once on a rank share the
+ * mark (a step starting lowers the other's). */
+static void reset_peak_resident(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (write(fd, "5", 1) != 1) shoal_log(SHOAL_LOG_DEBUG, "cannot reset the peak resident memory");
+    close(fd);
+}
+
+static uint64_t peak_resident(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0; /* Linux: KiB */
+}
+
 static void report_done(shoal_rt *rt, query_actor_state *q)
 {
     q->stats.rows_scanned = q->ctx.rows_scanned;
     q->stats.blocks_read = q->ctx.blocks_read;
     q->stats.blocks_skipped = q->ctx.blocks_skipped;
     q->stats.elapsed_ms = shoal_now_ms() - q->started_ms;
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) == 0) q->stats.peak_resident_bytes = (uint64_t)ru.ru_maxrss * 1024; /* Linux: KiB */
+    q->stats.peak_resident_bytes = peak_resident();
     shoal_send_payload(rt, q->self, q->reply_to, SHOAL_MSG_QUERY_DONE, q->query_id, &q->stats, sizeof q->stats);
 }
 
@@ -330,6 +351,7 @@ static void start_query(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void 
     q->query_id = msg->hdr.query_id;
     q->reply_to = msg->hdr.src;
     q->started_ms = shoal_now_ms();
+    reset_peak_resident();
     shoal_arena_init(&q->arena, 16 * 1024);
     shoal_writer_init(&q->chunk, 64 * 1024);
     q->chunk.len = 0;
@@ -542,6 +564,11 @@ void shoal_query_run_steps(shoal_rt *rt, const shoal_query_step *steps, int step
         shoal_batch *b;
         while (root && (b = shoal_operator_next(root, &err)) != NULL) emit(emit_arg, b);
         shoal_operator_close(root);
+        /* the leader's peak includes the gathered rows and its final step */
+        int me = shoal_rt_rank(rt);
+        uint64_t peak = peak_resident();
+        if (me < result->rank_count && peak > result->rank_stats[me].peak_resident_bytes)
+            result->rank_stats[me].peak_resident_bytes = peak;
         if (err.failed) {
             result->status = SHOAL_REQUEST_ERROR;
             shoal_error_set(&result->error, shoal_rt_rank(rt), err.sqlstate, "%s", err.message);

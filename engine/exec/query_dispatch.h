@@ -54,7 +54,8 @@ typedef struct shoal_query_step {
 typedef struct shoal_query_rank_stats {
     uint64_t rows_scanned, blocks_read, blocks_skipped, rows_sent, bytes_sent;
     uint64_t bytes_exchanged; /* sent to other ranks through exchanges */
-    uint64_t peak_resident_bytes; /* the rank's peak resident memory so far (getrusage) */
+    uint64_t peak_resident_bytes; /* the rank's peak resident memory while the step ran (getrusage,
+                                     the high-water mark reset at the step's start where Linux allows) */
     double elapsed_ms;
 } shoal_query_rank_stats;
 
