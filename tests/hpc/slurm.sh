@@ -136,10 +136,15 @@ until munge_ok; do
 done
 
 # ---- slurm.conf: one node of 4 CPUs (config_overrides: more than the 2 cores here), no cgroups,
-# no accounting database; every path in the temp dir.
+# no accounting database; every path in the temp dir, TmpFS included (srun's PMIx plugin keeps
+# its per-step folders in TmpFS, named by job and step id: two of these tests at once, both at
+# job 2, would share /tmp/pmix.2.1); job ids start at a random number, for the same reason.
+mkdir -p "$S/tmpfs"
 cat >"$SLURM_CONF" <<EOF
 # written by tests/hpc/slurm.sh
 ClusterName=shoaltest
+FirstJobId=$((1000 + RANDOM % 30000 * 100))
+TmpFS=$S/tmpfs
 SlurmctldHost=$NODE(127.0.0.1)
 SlurmctldPort=$CTLD_PORT
 SlurmdPort=$SLURMD_PORT
@@ -199,6 +204,7 @@ note "munged, slurmctld (port $CTLD_PORT) and slurmd (port $SLURMD_PORT) up, nod
 
 cancel_ours() {
   local ids
+  alive "$PID_slurmctld" || return 0 # (squeue would retry a stopped slurmctld for 10 s)
   ids=$(timeout 10 squeue -h -o %i 2>/dev/null) || return 0
   # shellcheck disable=SC2086 # one job id a word
   [ -z "$ids" ] || timeout 10 scancel $ids 2>/dev/null || true
@@ -214,7 +220,8 @@ submit() {
   local name=$1 script=$2
   shift 2
   local info t0=$SECONDS
-  JOB_ID=$(cd "$REPO_ROOT" && env "$@" timeout 30 sbatch --export=ALL --parsable --job-name="$name" --time=4 \
+  # TMPDIR: Open MPI's session folder (mpirun in the job) apart from other tests' mpiruns
+  JOB_ID=$(cd "$REPO_ROOT" && env TMPDIR="$S/tmpfs" "$@" timeout 30 sbatch --export=ALL --parsable --job-name="$name" --time=4 \
     --output="$TMP/$name.out" --error="$TMP/$name.err" "${SBATCH_ARGS[@]}" "$script") || fail "$name: sbatch failed"
   JOB_ID=${JOB_ID%%;*}
   local deadline=$((SECONDS + JOB_TIMEOUT))
