@@ -1,6 +1,7 @@
 /* Hash aggregation (see aggregate.h for the modes, state layout and design). */
 #include "engine/exec/aggregate.h"
 #include "engine/exec/kernels.h"
+#include "engine/exec/operator.h" /* shoal_eval_fail */
 #include "runtime/log.h"
 #include "runtime/memory.h"
 
@@ -17,6 +18,15 @@ typedef struct agg_state {
     shoal_int128 *sums;     /* SUM/AVG of integers and decimals */
     double *float_sums;     /* SUM/AVG of REAL/DOUBLE */
     shoal_vector extreme;   /* MIN/MAX: one value per group, NULL until the first input */
+    bool wide_sum;          /* SUM/AVG of 128-bit decimals: the sums carry */
+    int64_t *carries;       /* wide_sum: per group, the int128 sum's overflows (+1 up, -1 down), so
+                               the total is sums + carries * 2^128 whatever the order of the adds */
+    /* LISTAGG: rows (group id, WITHIN GROUP keys, value) sorted at finish into per-group
+     * strings (NULL where a group has no value) */
+    shoal_sorter *list_rows;
+    shoal_type list_types[SHOAL_LISTAGG_MAX_ORDER + 2]; /* the sorter's columns */
+    shoal_vector list_group; /* scratch: the group id of each input row */
+    shoal_vector list_result;
 } agg_state;
 
 /* Packed keys (the fast path): a row whose key columns are all integers (BOOLEAN to BIGINT,
@@ -60,6 +70,7 @@ struct shoal_hash_agg {
     uint32_t *tstart;
     uint32_t *gpos;       /* per group: scatter cursor */
     uint32_t scratch_cap;
+    bool finished;        /* shoal_hash_agg_finish ran */
 };
 
 /* ---- types ---- */
@@ -81,6 +92,7 @@ shoal_type shoal_agg_result_type(const shoal_agg_spec *spec)
         return shoal_type_make(SHOAL_TYPE_DOUBLE); /* integers too: Redshift truncates, we don't */
     case SHOAL_AGG_MIN:
     case SHOAL_AGG_MAX: return in;
+    case SHOAL_AGG_LISTAGG: return shoal_type_string(SHOAL_TYPE_VARCHAR, SHOAL_LISTAGG_MAX_BYTES);
     }
     return in;
 }
@@ -98,10 +110,15 @@ int shoal_agg_state_types(const shoal_agg_spec *spec, shoal_type *types)
         types[0] = is_float(in) ? shoal_type_make(SHOAL_TYPE_DOUBLE)
                                 : shoal_type_decimal(38, in.id == SHOAL_TYPE_DECIMAL ? in.scale : 0);
         types[1] = shoal_type_make(SHOAL_TYPE_BIGINT);
-        return 2;
+        if (shoal_type_physical(in) != SHOAL_PHYS_I128) return 2;
+        types[2] = shoal_type_make(SHOAL_TYPE_BIGINT); /* 128-bit decimals: the sum's carry */
+        return 3;
     case SHOAL_AGG_MIN:
     case SHOAL_AGG_MAX:
         types[0] = in;
+        return 1;
+    case SHOAL_AGG_LISTAGG: /* no real state (COMPLETE only): a NULL string */
+        types[0] = shoal_type_string(SHOAL_TYPE_VARCHAR, SHOAL_LISTAGG_MAX_BYTES);
         return 1;
     }
     return 0;
@@ -110,7 +127,7 @@ int shoal_agg_state_types(const shoal_agg_spec *spec, shoal_type *types)
 int shoal_hash_agg_output_count(const shoal_hash_agg *agg)
 {
     int n = agg->key_count;
-    shoal_type scratch[2];
+    shoal_type scratch[SHOAL_AGG_MAX_STATES];
     for (int a = 0; a < agg->agg_count; a++)
         n += agg->mode == SHOAL_AGG_PARTIAL ? shoal_agg_state_types(&agg->aggs[a].spec, scratch) : 1;
     return n;
@@ -147,8 +164,13 @@ shoal_hash_agg *shoal_hash_agg_create(shoal_agg_mode mode, int key_count, const 
         s->spec = aggs[a];
         s->input_phys = shoal_type_physical(aggs[a].input_type);
         s->float_sum = is_float(aggs[a].input_type);
+        s->wide_sum = (aggs[a].func == SHOAL_AGG_SUM || aggs[a].func == SHOAL_AGG_AVG) && s->input_phys == SHOAL_PHYS_I128;
         if (aggs[a].func == SHOAL_AGG_MIN || aggs[a].func == SHOAL_AGG_MAX)
             shoal_vector_init(&s->extreme, aggs[a].input_type, 1024);
+        if (aggs[a].func == SHOAL_AGG_LISTAGG) {
+            shoal_vector_init(&s->list_group, shoal_type_make(SHOAL_TYPE_INTEGER), SHOAL_BATCH_ROWS);
+            shoal_vector_init(&s->list_result, shoal_type_string(SHOAL_TYPE_VARCHAR, SHOAL_LISTAGG_MAX_BYTES), 64);
+        }
     }
     h->slot_mask = 1023;
     h->slots = shoal_xmalloc((h->slot_mask + 1) * sizeof(uint32_t));
@@ -182,7 +204,13 @@ void shoal_hash_agg_free(shoal_hash_agg *h)
         free(s->counts);
         free(s->sums);
         free(s->float_sums);
+        free(s->carries);
         if (s->spec.func == SHOAL_AGG_MIN || s->spec.func == SHOAL_AGG_MAX) shoal_vector_free(&s->extreme);
+        if (s->spec.func == SHOAL_AGG_LISTAGG) {
+            shoal_sorter_free(s->list_rows);
+            shoal_vector_free(&s->list_group);
+            shoal_vector_free(&s->list_result);
+        }
     }
     free(h->keys);
     free(h->key_columns);
@@ -223,6 +251,10 @@ static void grow_states(shoal_hash_agg *h, uint32_t need)
             } else {
                 s->sums = shoal_xrealloc(s->sums, cap * sizeof(shoal_int128));
                 memset(s->sums + h->group_cap, 0, (cap - h->group_cap) * sizeof(shoal_int128));
+            }
+            if (s->wide_sum) {
+                s->carries = shoal_xrealloc(s->carries, cap * sizeof(int64_t));
+                memset(s->carries + h->group_cap, 0, (cap - h->group_cap) * sizeof(int64_t));
             }
         }
     }
@@ -618,15 +650,19 @@ static void clear_histogram(shoal_hash_agg *h)
         FINISH;                                                                                        \
     }
 
-/* SUM/AVG of one typed column (T) into the group's accumulator (ACC, of type AT) and count. */
-#define SUM_INTO(ACC, AT, T)                                                                           \
+/* SUM/AVG of one typed column (T) into the group's accumulator (ACC, of type AT) and count;
+ * ADD(a, x, k) adds x to a (ADD_CARRY: and an int128 overflow to the carry k). */
+#define ADD_PLAIN(a, x, k) ((a) += (x))
+#define ADD_CARRY(a, x, k) ((void)(__builtin_add_overflow((a), (x), &(a)) ? ((k) += (x) < 0 ? -1 : 1) : 0))
+#define SUM_INTO(ACC, AT, T, ADD)                                                                      \
     do {                                                                                               \
         const T *x = v->data;                                                                          \
         AT *acc_ = ACC;                                                                                \
+        int64_t *carry_ = s->carries;                                                                  \
         if (h->group_major && valid) {                                                                 \
-            AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t c_ = 0,                                       \
-                       if (shoal_bit_is_set(valid, r)) { a_ += x[r]; c_++; },                          \
-                       acc_[g] = a_; counts[g] += c_);                                                 \
+            AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t c_ = 0; int64_t k_ = 0,                       \
+                       if (shoal_bit_is_set(valid, r)) { ADD(a_, x[r], k_); c_++; },                   \
+                       acc_[g] = a_; counts[g] += c_; if (k_) carry_[g] += k_);                        \
         } else if (h->group_major && sizeof(T) <= 8 && (T)0.5 == 0) {                                 \
             /* integers: an int64 running sum, folded into the int128 only on int64 overflow */       \
             AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t s_ = 0,                                       \
@@ -642,14 +678,16 @@ static void clear_histogram(shoal_hash_agg *h)
                        acc_[g] = a_ + (AT)s_);                                                         \
             add_histogram(h, counts);                                                                  \
         } else if (h->group_major) {                                                                   \
-            AGG_GROUPS(h, g, r, AT a_ = acc_[g], a_ += x[r], acc_[g] = a_);                            \
+            AGG_GROUPS(h, g, r, AT a_ = acc_[g]; int64_t k_ = 0, ADD(a_, x[r], k_),                    \
+                       acc_[g] = a_; if (k_) carry_[g] += k_);                                         \
             add_histogram(h, counts);                                                                  \
         } else if (valid) {                                                                            \
-            AGG_VALID_ROWS(sel, rows, grp, valid, r, g, acc_[g] += x[r]; counts[g]++);                 \
+            AGG_VALID_ROWS(sel, rows, grp, valid, r, g, ADD(acc_[g], x[r], carry_[g]); counts[g]++);   \
         } else {                                                                                       \
-            AGG_ROWS(sel, rows, grp, r, g, acc_[g] += x[r]);                                           \
+            AGG_ROWS(sel, rows, grp, r, g, ADD(acc_[g], x[r], carry_[g]));                             \
             add_histogram(h, counts);                                                                  \
         }                                                                                              \
+        (void)carry_;                                                                                  \
     } while (0)
 
 /* MIN/MAX of integers (SMALLINT to BIGINT, DATE, TIMESTAMP, DECIMAL(p<=18)): a typed loop,
@@ -670,6 +708,47 @@ static void clear_histogram(shoal_hash_agg *h)
             });                                                                                        \
     } while (0)
 
+/* LISTAGG: the rows with a non-empty value go into the aggregate's sorter as (group id, WITHIN
+ * GROUP keys..., value), straight from the batch's columns (a view of them, no copy here). */
+static void listagg_add(shoal_hash_agg *h, agg_state *s, const shoal_batch *in, uint32_t rows)
+{
+    const shoal_agg_spec *sp = &s->spec;
+    int nk = sp->order_count, ncol = nk + 2;
+    if (s->list_rows == NULL) {
+        shoal_type *types = s->list_types;
+        shoal_sort_key keys[SHOAL_LISTAGG_MAX_ORDER + 2];
+        types[0] = s->list_group.type;
+        keys[0] = (shoal_sort_key){0, false, false};
+        for (int k = 0; k < nk; k++) {
+            types[k + 1] = in->columns[sp->order[k].column].type;
+            keys[k + 1] = sp->order[k];
+            keys[k + 1].column = k + 1;
+        }
+        types[nk + 1] = in->columns[sp->input].type;
+        keys[nk + 1] = (shoal_sort_key){nk + 1, false, false};
+        s->list_rows = shoal_sorter_create(ncol, types, ncol, keys, -1);
+    }
+    const shoal_vector *v = &in->columns[sp->input];
+    const shoal_string *str = v->data;
+    shoal_vector *gv = &s->list_group;
+    shoal_vector_reserve(gv, in->count);
+    int32_t *gid = gv->data;
+    uint32_t *sel = h->slow_rows, n = 0; /* scratch of `rows` entries, free after assign_groups */
+    for (uint32_t i = 0; i < rows; i++) {
+        uint32_t r = shoal_batch_row(in, i);
+        gid[r] = (int32_t)h->row_group[i];
+        if (!shoal_vector_is_null(v, r) && str[r].len > 0) sel[n++] = r;
+    }
+    if (n == 0) return;
+    gv->count = in->count;
+    shoal_vector cols[SHOAL_LISTAGG_MAX_ORDER + 2];
+    cols[0] = *gv;
+    for (int k = 0; k < nk; k++) cols[k + 1] = in->columns[sp->order[k].column];
+    cols[nk + 1] = *v;
+    shoal_batch view = {.column_count = ncol, .columns = cols, .count = in->count, .sel = sel, .sel_count = n, .sel_capacity = n};
+    shoal_sorter_add(s->list_rows, &view);
+}
+
 /* COMPLETE/PARTIAL: one aggregate over input rows (h->row_group and batch_order are set). */
 static void update_from_rows(shoal_hash_agg *h, agg_state *s, const shoal_batch *in, uint32_t rows)
 {
@@ -689,13 +768,14 @@ static void update_from_rows(shoal_hash_agg *h, agg_state *s, const shoal_batch 
     case SHOAL_AGG_SUM:
     case SHOAL_AGG_AVG:
         switch (s->input_phys) {
-        case SHOAL_PHYS_U8: SUM_INTO(s->sums, shoal_int128, uint8_t); break;
-        case SHOAL_PHYS_I16: SUM_INTO(s->sums, shoal_int128, int16_t); break;
-        case SHOAL_PHYS_I32: SUM_INTO(s->sums, shoal_int128, int32_t); break;
-        case SHOAL_PHYS_I64: SUM_INTO(s->sums, shoal_int128, int64_t); break;
-        case SHOAL_PHYS_I128: SUM_INTO(s->sums, shoal_int128, shoal_int128); break;
-        case SHOAL_PHYS_F32: SUM_INTO(s->float_sums, double, float); break;
-        case SHOAL_PHYS_F64: SUM_INTO(s->float_sums, double, double); break;
+        /* int128 sums of up to 64-bit values cannot overflow (2^64 rows); of 128-bit ones they carry */
+        case SHOAL_PHYS_U8: SUM_INTO(s->sums, shoal_int128, uint8_t, ADD_PLAIN); break;
+        case SHOAL_PHYS_I16: SUM_INTO(s->sums, shoal_int128, int16_t, ADD_PLAIN); break;
+        case SHOAL_PHYS_I32: SUM_INTO(s->sums, shoal_int128, int32_t, ADD_PLAIN); break;
+        case SHOAL_PHYS_I64: SUM_INTO(s->sums, shoal_int128, int64_t, ADD_PLAIN); break;
+        case SHOAL_PHYS_I128: SUM_INTO(s->sums, shoal_int128, shoal_int128, ADD_CARRY); break;
+        case SHOAL_PHYS_F32: SUM_INTO(s->float_sums, double, float, ADD_PLAIN); break;
+        case SHOAL_PHYS_F64: SUM_INTO(s->float_sums, double, double, ADD_PLAIN); break;
         default: break;
         }
         break;
@@ -721,11 +801,16 @@ static void update_from_rows(shoal_hash_agg *h, agg_state *s, const shoal_batch 
         AGG_ROWS(sel, rows, grp, r, g, if (!valid || shoal_bit_is_set(valid, r)) update_extreme(s, g, v, r));
         break;
     }
+    case SHOAL_AGG_LISTAGG:
+        listagg_add(h, s, in, rows);
+        break;
     default:
         break;
     }
 }
 #undef SUM_INTO
+#undef ADD_PLAIN
+#undef ADD_CARRY
 #undef MINMAX_INTS
 
 /* FINAL: merge one aggregate's state columns starting at column c. */
@@ -740,11 +825,19 @@ static void update_from_states(shoal_hash_agg *h, agg_state *s, const shoal_batc
     case SHOAL_AGG_SUM:
     case SHOAL_AGG_AVG:
         for (uint32_t i = 0; i < rows; i++) {
-            uint32_t r = shoal_batch_row(in, i);
-            if (s->float_sum) s->float_sums[grp[i]] += shoal_vector_get_f64(&in->columns[c], r);
-            else s->sums[grp[i]] += shoal_vector_get_i128(&in->columns[c], r);
-            s->counts[grp[i]] += shoal_vector_get_i64(&in->columns[c + 1], r);
+            uint32_t r = shoal_batch_row(in, i), g = grp[i];
+            if (s->float_sum) {
+                s->float_sums[g] += shoal_vector_get_f64(&in->columns[c], r);
+            } else {
+                shoal_int128 x = shoal_vector_get_i128(&in->columns[c], r);
+                /* (only 128-bit inputs' sums can pass int128: 2^64 rows of int64 values would not) */
+                if (__builtin_add_overflow(s->sums[g], x, &s->sums[g]) && s->wide_sum) s->carries[g] += x < 0 ? -1 : 1;
+                if (s->wide_sum) s->carries[g] += shoal_vector_get_i64(&in->columns[c + 2], r);
+            }
+            s->counts[g] += shoal_vector_get_i64(&in->columns[c + 1], r);
         }
+        break;
+    case SHOAL_AGG_LISTAGG: /* COMPLETE only: no states to merge */
         break;
     case SHOAL_AGG_MIN:
     case SHOAL_AGG_MAX:
@@ -763,12 +856,14 @@ void shoal_hash_agg_add(shoal_hash_agg *h, const shoal_batch *in)
     assign_groups(h, in, rows);
     if (h->mode != SHOAL_AGG_FINAL) batch_order(h, in, rows);
     int c = h->key_count;
-    shoal_type scratch[2];
+    shoal_type scratch[SHOAL_AGG_MAX_STATES];
     for (int a = 0; a < h->agg_count; a++) {
         agg_state *s = &h->aggs[a];
         if (h->mode == SHOAL_AGG_FINAL) {
             update_from_states(h, s, in, rows, c);
             c += shoal_agg_state_types(&s->spec, scratch);
+        } else if (s->spec.merge) {
+            update_from_states(h, s, in, rows, s->spec.input);
         } else {
             update_from_rows(h, s, in, rows);
         }
@@ -776,14 +871,114 @@ void shoal_hash_agg_add(shoal_hash_agg *h, const shoal_batch *in)
     clear_histogram(h);
 }
 
-/* AVG of a decimal sum: sum / count at the result scale, rounded half away from zero. */
-static shoal_int128 decimal_average(shoal_int128 sum, int64_t count, int in_scale, int out_scale)
+/* AVG of a decimal sum: sum / count at the result scale, rounded half away from zero; false
+ * when the average does not fit 38 digits. The quotient is taken before scaling up (sum * 10^d
+ * could pass int128): q = (sum / count) * 10^d + (sum % count) * 10^d / count, where
+ * |sum % count| < 2^63 and d <= 6 keep the second product small. */
+static bool decimal_average(shoal_int128 sum, int64_t count, int in_scale, int out_scale, shoal_int128 *out)
 {
-    shoal_int128 num = sum * shoal_pow10_i128(out_scale - in_scale);
-    shoal_int128 q = num / count, rem = num % count;
+    shoal_int128 scale = shoal_pow10_i128(out_scale - in_scale), q0 = sum / count, r0 = sum % count, q;
+    shoal_int128 num = r0 * scale, q1 = num / count, rem = num % count;
+    if (__builtin_mul_overflow(q0, scale, &q) || __builtin_add_overflow(q, q1, &q)) return false;
     if (rem < 0) rem = -rem;
-    if (rem * 2 >= count) q += num < 0 ? -1 : 1;
-    return q;
+    if (rem * 2 >= count) q += sum < 0 ? -1 : 1;
+    shoal_int128 max = shoal_pow10_i128(SHOAL_DECIMAL_MAX_PRECISION) - 1;
+    if (q > max || q < -max) return false;
+    *out = q;
+    return true;
+}
+
+/* Sorts a LISTAGG's rows and concatenates each group's values into list_result. */
+static bool listagg_finish(shoal_hash_agg *h, agg_state *s, shoal_eval_error *err)
+{
+    shoal_vector *res = &s->list_result;
+    while (res->count < h->group_count) shoal_vector_append_null(res);
+    if (s->list_rows == NULL) return true;
+    shoal_sorter *rows = s->list_rows;
+    shoal_sorter_finish(rows);
+    int ncol = s->spec.order_count + 2;
+    shoal_batch out;
+    shoal_batch_init(&out, ncol, s->list_types, SHOAL_BATCH_ROWS);
+    char *buf = shoal_xmalloc(SHOAL_LISTAGG_MAX_BYTES + 1);
+    size_t len = 0;
+    int64_t cur = -1;
+    bool ok = true;
+    const char *delim = s->spec.delimiter;
+    size_t dlen = s->spec.delimiter_len;
+#define LISTAGG_FLUSH()                                                                                \
+    do {                                                                                               \
+        if (cur >= 0) {                                                                                \
+            ((shoal_string *)res->data)[cur] = shoal_vector_add_string(res, buf, (uint32_t)len);       \
+            shoal_vector_set_null(res, (uint32_t)cur, false);                                          \
+        }                                                                                              \
+    } while (0)
+    while (ok && shoal_sorter_next(rows, &out)) {
+        const int32_t *gid = out.columns[0].data;
+        const shoal_string *val = out.columns[ncol - 1].data;
+        for (uint32_t i = 0; i < shoal_batch_rows(&out) && ok; i++) {
+            uint32_t r = shoal_batch_row(&out, i);
+            size_t need = val[r].len;
+            if (gid[r] != cur) {
+                LISTAGG_FLUSH();
+                cur = gid[r];
+                len = 0;
+            } else {
+                need += dlen;
+            }
+            if (len + need > SHOAL_LISTAGG_MAX_BYTES) {
+                ok = shoal_eval_fail(err, "54000", "result size exceeds LISTAGG limit of %d bytes", SHOAL_LISTAGG_MAX_BYTES);
+                break;
+            }
+            if (len > 0 && dlen > 0) memcpy(buf + len, delim, dlen), len += dlen;
+            memcpy(buf + len, val[r].ptr, val[r].len);
+            len += val[r].len;
+        }
+    }
+    if (ok) LISTAGG_FLUSH();
+#undef LISTAGG_FLUSH
+    free(buf);
+    shoal_batch_free(&out);
+    shoal_sorter_free(rows);
+    s->list_rows = NULL;
+    return ok;
+}
+
+bool shoal_hash_agg_finish(shoal_hash_agg *h, shoal_eval_error *err)
+{
+    if (h->finished) return true;
+    h->finished = true;
+    if (h->key_count == 0 && h->group_count == 0) { /* no GROUP BY over empty input: one row */
+        grow_states(h, 1);
+        h->group_count = 1;
+    }
+    bool final = h->mode != SHOAL_AGG_PARTIAL;
+    for (int a = 0; a < h->agg_count; a++) {
+        agg_state *s = &h->aggs[a];
+        const shoal_agg_spec *sp = &s->spec;
+        if (sp->func == SHOAL_AGG_LISTAGG) {
+            if (!listagg_finish(h, s, err)) return false;
+            continue;
+        }
+        if ((sp->func != SHOAL_AGG_SUM && sp->func != SHOAL_AGG_AVG) || s->float_sum || !final) continue;
+        shoal_type rt = shoal_agg_result_type(sp);
+        bool big = rt.id == SHOAL_TYPE_BIGINT;
+        shoal_int128 max = big ? (shoal_int128)INT64_MAX : shoal_pow10_i128(SHOAL_DECIMAL_MAX_PRECISION) - 1;
+        shoal_int128 min = big ? (shoal_int128)INT64_MIN : -max, avg;
+        for (uint32_t g = 0; g < h->group_count; g++) {
+            if (s->counts[g] == 0) continue;
+            if (s->wide_sum && s->carries[g] != 0) /* |sum| >= 2^127 > 10^38 */
+                return shoal_eval_fail(err, "22003", "numeric value out of range: %s",
+                                       sp->func == SHOAL_AGG_SUM ? "SUM exceeds the range of DECIMAL(38)"
+                                                                 : "the sum under AVG exceeds 128 bits");
+            if (sp->func == SHOAL_AGG_SUM && (s->sums[g] > max || s->sums[g] < min))
+                return shoal_eval_fail(err, "22003", "numeric value out of range: SUM exceeds the range of %s",
+                                       big ? "BIGINT" : "DECIMAL(38)");
+            if (sp->func == SHOAL_AGG_AVG && rt.id == SHOAL_TYPE_DECIMAL &&
+                !decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, rt.scale, &avg))
+                return shoal_eval_fail(err, "22003", "numeric value out of range: AVG exceeds the range of DECIMAL(38)");
+        }
+    }
+    return true;
 }
 
 static void emit_value(const agg_state *s, uint32_t g, shoal_vector *out)
@@ -802,9 +997,16 @@ static void emit_value(const agg_state *s, uint32_t g, shoal_vector *out)
     case SHOAL_AGG_AVG:
         if (s->counts[g] == 0) shoal_vector_append_null(out);
         else if (s->float_sum) shoal_vector_append_f64(out, s->float_sums[g] / (double)s->counts[g]);
-        else if (out->type.id == SHOAL_TYPE_DECIMAL)
-            shoal_vector_append_i128(out, decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, out->type.scale));
-        else shoal_vector_append_f64(out, (double)s->sums[g] / (double)s->counts[g]);
+        else if (out->type.id == SHOAL_TYPE_DECIMAL) {
+            shoal_int128 avg = 0; /* in range: checked by shoal_hash_agg_finish */
+            decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, out->type.scale, &avg);
+            shoal_vector_append_i128(out, avg);
+        } else {
+            shoal_vector_append_f64(out, (double)s->sums[g] / (double)s->counts[g]);
+        }
+        return;
+    case SHOAL_AGG_LISTAGG:
+        shoal_vector_append_from(out, &s->list_result, g);
         return;
     case SHOAL_AGG_MIN:
     case SHOAL_AGG_MAX: {
@@ -829,9 +1031,9 @@ static void emit_value(const agg_state *s, uint32_t g, shoal_vector *out)
 bool shoal_hash_agg_next(shoal_hash_agg *h, uint64_t *cursor, shoal_batch *out)
 {
     shoal_batch_reset(out);
-    if (h->key_count == 0 && h->group_count == 0) { /* no GROUP BY over empty input: one row */
-        grow_states(h, 1);
-        h->group_count = 1;
+    if (!h->finished) {
+        shoal_eval_error ignored = {0};
+        shoal_hash_agg_finish(h, &ignored);
     }
     if (*cursor >= h->group_count) return false;
     uint32_t first = (uint32_t)*cursor;
@@ -853,9 +1055,11 @@ bool shoal_hash_agg_next(shoal_hash_agg *h, uint64_t *cursor, shoal_batch *out)
                 if (s->float_sum) shoal_vector_append_f64(&out->columns[c++], s->float_sums[g]);
                 else shoal_vector_append_i128(&out->columns[c++], s->sums[g]);
                 shoal_vector_append_i64(&out->columns[c++], s->counts[g]);
+                if (s->wide_sum) shoal_vector_append_i64(&out->columns[c++], s->carries[g]);
                 break;
             case SHOAL_AGG_MIN:
             case SHOAL_AGG_MAX: emit_value(s, g, &out->columns[c++]); break;
+            case SHOAL_AGG_LISTAGG: shoal_vector_append_null(&out->columns[c++]); break;
             }
         }
     }

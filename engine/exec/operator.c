@@ -32,6 +32,8 @@ struct shoal_operator {
     shoal_operator *child2; /* HASH_JOIN: the build side, closed once the table is built */
     shoal_hash_join *join;
     shoal_window *window;   /* WINDOW */
+    shoal_batch *expand_in; /* EXPAND: the child's batch being expanded, and the next projection */
+    int expand_next;
 };
 
 bool shoal_eval_fail(shoal_eval_error *err, const char *sqlstate, const char *fmt, ...)
@@ -72,12 +74,22 @@ shoal_operator *shoal_operator_open(const shoal_plan *p, shoal_exec_context *ctx
         op->predicate = shoal_expr_state_create(p->predicate);
         break;
     case SHOAL_PLAN_PROJECT:
-        op->exprs = shoal_xcalloc((size_t)p->column_count + 1, sizeof *op->exprs);
-        for (int i = 0; i < p->column_count; i++) op->exprs[i] = shoal_expr_state_create(p->exprs[i]);
+    case SHOAL_PLAN_EXPAND: {
+        int n = p->column_count * (p->kind == SHOAL_PLAN_EXPAND ? p->expand_count : 1);
+        op->exprs = shoal_xcalloc((size_t)n + 1, sizeof *op->exprs);
+        for (int i = 0; i < n; i++) op->exprs[i] = shoal_expr_state_create(p->exprs[i]);
         break;
+    }
     case SHOAL_PLAN_AGGREGATE: {
         shoal_type key_types[256];
         const shoal_plan *in = p->child;
+        for (int a = 0; a < p->agg_count; a++)
+            if (p->aggs[a].func == SHOAL_AGG_LISTAGG && p->agg_mode != SHOAL_AGG_COMPLETE) {
+                shoal_eval_fail(err, SHOAL_SQLSTATE_INTERNAL, "LISTAGG in a %s aggregation",
+                                p->agg_mode == SHOAL_AGG_FINAL ? "final" : "partial");
+                shoal_operator_close(op);
+                return NULL;
+            }
         for (int k = 0; k < p->key_count && k < 256; k++) key_types[k] = in->types[p->key_columns[k]];
         op->agg = shoal_hash_agg_create((shoal_agg_mode)p->agg_mode, p->key_count, p->key_columns, key_types,
                                         p->agg_count, p->aggs);
@@ -178,14 +190,13 @@ static shoal_batch *next_limited(shoal_operator *op, shoal_eval_error *err)
     }
 }
 
-static shoal_batch *next_projected(shoal_operator *op, shoal_eval_error *err)
+/* The batch `in` through the projection exprs[0..column_count) into op->out. */
+static shoal_batch *project_batch(shoal_operator *op, shoal_batch *in, shoal_expr_state **exprs, shoal_eval_error *err)
 {
-    shoal_batch *in = shoal_operator_next(op->child, err);
-    if (in == NULL) return NULL;
     shoal_batch *out = &op->out;
     for (int i = 0; i < op->plan->column_count; i++) {
         shoal_vector_reset(&out->columns[i]);
-        if (!shoal_expr_eval(op->exprs[i], in, &out->columns[i], err)) return NULL;
+        if (!shoal_expr_eval(exprs[i], in, &out->columns[i], err)) return NULL;
     }
     out->count = in->count;
     /* the output keeps the input's row positions, so it keeps its selection too */
@@ -203,6 +214,24 @@ static shoal_batch *next_projected(shoal_operator *op, shoal_eval_error *err)
         out->sel_count = out->sel_capacity = 0;
     }
     return out;
+}
+
+static shoal_batch *next_projected(shoal_operator *op, shoal_eval_error *err)
+{
+    shoal_batch *in = shoal_operator_next(op->child, err);
+    return in ? project_batch(op, in, op->exprs, err) : NULL;
+}
+
+/* EXPAND: each child batch through projection 0, 1, ..., expand_count-1 in turn (the child's
+ * batch stays valid until its next call, which comes after the last projection). */
+static shoal_batch *next_expanded(shoal_operator *op, shoal_eval_error *err)
+{
+    const shoal_plan *p = op->plan;
+    if (op->expand_in == NULL || op->expand_next == p->expand_count) {
+        if ((op->expand_in = shoal_operator_next(op->child, err)) == NULL) return NULL;
+        op->expand_next = 0;
+    }
+    return project_batch(op, op->expand_in, op->exprs + (size_t)op->expand_next++ * (size_t)p->column_count, err);
 }
 
 /* HASH_JOIN: the whole build side into the join's table on the first call, then the probe
@@ -263,12 +292,15 @@ shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
     case SHOAL_PLAN_PROJECT:
         result = next_projected(op, err);
         break;
+    case SHOAL_PLAN_EXPAND:
+        result = next_expanded(op, err);
+        break;
     case SHOAL_PLAN_AGGREGATE:
         if (!op->started) {
             op->started = true;
             shoal_batch *in;
             while ((in = shoal_operator_next(op->child, err)) != NULL) shoal_hash_agg_add(op->agg, in);
-            if (err->failed) return NULL;
+            if (err->failed || !shoal_hash_agg_finish(op->agg, err)) return NULL;
         }
         if (shoal_hash_agg_next(op->agg, &op->agg_cursor, &op->out)) result = &op->out;
         break;
@@ -327,7 +359,8 @@ void shoal_operator_close(shoal_operator *op)
     if (op->scan.close) op->scan.close(op->scan.state);
     if (op->predicate) shoal_expr_state_free(op->predicate);
     if (op->exprs) {
-        for (int i = 0; i < op->plan->column_count; i++) shoal_expr_state_free(op->exprs[i]);
+        int n = op->plan->column_count * (op->plan->kind == SHOAL_PLAN_EXPAND ? op->plan->expand_count : 1);
+        for (int i = 0; i < n; i++) shoal_expr_state_free(op->exprs[i]);
         free(op->exprs);
     }
     shoal_hash_agg_free(op->agg);

@@ -34,6 +34,7 @@ const char *shoal_plan_kind_name(uint8_t kind)
     case SHOAL_PLAN_HASH_JOIN: return "Hash Join";
     case SHOAL_PLAN_WINDOW: return "Window";
     case SHOAL_PLAN_APPEND: return "Append";
+    case SHOAL_PLAN_EXPAND: return "Expand";
     }
     return "?";
 }
@@ -116,15 +117,30 @@ void shoal_plan_serialize(const shoal_plan *p, shoal_writer *w)
     case SHOAL_PLAN_PROJECT:
         for (int i = 0; i < p->column_count; i++) shoal_expr_serialize(p->exprs[i], w);
         break;
+    case SHOAL_PLAN_EXPAND:
+        shoal_put_i32(w, p->expand_count);
+        for (int i = 0; i < p->expand_count * p->column_count; i++) shoal_expr_serialize(p->exprs[i], w);
+        break;
     case SHOAL_PLAN_AGGREGATE:
         shoal_put_u8(w, p->agg_mode);
         shoal_put_i32(w, p->key_count);
         for (int i = 0; i < p->key_count; i++) shoal_put_i32(w, p->key_columns[i]);
         shoal_put_i32(w, p->agg_count);
         for (int i = 0; i < p->agg_count; i++) {
-            shoal_put_u8(w, p->aggs[i].func);
-            shoal_put_i32(w, p->aggs[i].input);
-            put_type(w, p->aggs[i].input_type);
+            const shoal_agg_spec *as = &p->aggs[i];
+            shoal_put_u8(w, as->func);
+            shoal_put_i32(w, as->input);
+            put_type(w, as->input_type);
+            shoal_put_u8(w, as->merge);
+            if (as->func != SHOAL_AGG_LISTAGG) continue;
+            shoal_put_u32(w, as->delimiter_len);
+            if (as->delimiter_len > 0) shoal_put_bytes(w, as->delimiter, as->delimiter_len);
+            shoal_put_i32(w, as->order_count);
+            for (int k = 0; k < as->order_count; k++) {
+                shoal_put_i32(w, as->order[k].column);
+                shoal_put_u8(w, as->order[k].descending);
+                shoal_put_u8(w, as->order[k].nulls_first);
+            }
         }
         break;
     case SHOAL_PLAN_SORT:
@@ -182,7 +198,7 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
 {
     uint8_t kind = shoal_get_u8(r);
     bool has_child = shoal_get_u8(r) != 0;
-    if (r->failed || kind < SHOAL_PLAN_SCAN || kind > SHOAL_PLAN_APPEND) return r->failed = true, NULL;
+    if (r->failed || kind < SHOAL_PLAN_SCAN || kind > SHOAL_PLAN_EXPAND) return r->failed = true, NULL;
     shoal_plan *child = NULL, *child2 = NULL;
     if (has_child && (child = shoal_plan_deserialize(r, a)) == NULL) return NULL;
     bool has_child2 = shoal_get_u8(r) != 0;
@@ -225,6 +241,15 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
         for (int i = 0; i < ncols; i++)
             if ((p->exprs[i] = shoal_expr_deserialize(r, a)) == NULL) return r->failed = true, NULL;
         break;
+    case SHOAL_PLAN_EXPAND: {
+        p->expand_count = shoal_get_i32(r);
+        int64_t n = (int64_t)p->expand_count * ncols;
+        if (r->failed || p->expand_count < 1 || child == NULL || (size_t)n > r->len) return r->failed = true, NULL;
+        p->exprs = shoal_arena_alloc(a, sizeof(shoal_expr *) * (size_t)(n + 1));
+        for (int64_t i = 0; i < n; i++)
+            if ((p->exprs[i] = shoal_expr_deserialize(r, a)) == NULL) return r->failed = true, NULL;
+        break;
+    }
     case SHOAL_PLAN_AGGREGATE:
         p->agg_mode = shoal_get_u8(r);
         p->key_count = shoal_get_i32(r);
@@ -232,10 +257,28 @@ shoal_plan *shoal_plan_deserialize(shoal_reader *r, shoal_arena *a)
         p->agg_count = shoal_get_i32(r);
         if (r->failed || p->agg_count < 0 || (size_t)p->agg_count > r->len) return r->failed = true, NULL;
         p->aggs = shoal_arena_alloc(a, sizeof(shoal_agg_spec) * (size_t)(p->agg_count + 1));
+        memset(p->aggs, 0, sizeof(shoal_agg_spec) * (size_t)(p->agg_count + 1));
         for (int i = 0; i < p->agg_count; i++) {
-            p->aggs[i].func = shoal_get_u8(r);
-            p->aggs[i].input = shoal_get_i32(r);
-            p->aggs[i].input_type = get_type(r);
+            shoal_agg_spec *as = &p->aggs[i];
+            as->func = shoal_get_u8(r);
+            as->input = shoal_get_i32(r);
+            as->input_type = get_type(r);
+            as->merge = shoal_get_u8(r) != 0;
+            if (as->func != SHOAL_AGG_LISTAGG) continue;
+            as->delimiter_len = shoal_get_u32(r);
+            if (r->failed || as->delimiter_len > r->len) return r->failed = true, NULL;
+            char *d = shoal_arena_alloc(a, as->delimiter_len + 1);
+            shoal_get_bytes(r, d, as->delimiter_len);
+            as->delimiter = d;
+            as->order_count = shoal_get_i32(r);
+            if (r->failed || as->order_count < 0 || as->order_count > SHOAL_LISTAGG_MAX_ORDER) return r->failed = true, NULL;
+            shoal_sort_key *order = shoal_arena_alloc(a, sizeof(shoal_sort_key) * (size_t)(as->order_count + 1));
+            for (int k = 0; k < as->order_count; k++) {
+                order[k].column = shoal_get_i32(r);
+                order[k].descending = shoal_get_u8(r) != 0;
+                order[k].nulls_first = shoal_get_u8(r) != 0;
+            }
+            as->order = order;
         }
         break;
     case SHOAL_PLAN_SORT:
@@ -335,6 +378,9 @@ void shoal_plan_explain(const shoal_plan *p, int depth, char *buf, size_t size)
         break;
     case SHOAL_PLAN_SORT:
         snprintf(detail, sizeof detail, " keys=%d%s", p->sort_key_count, p->limit >= 0 ? " top-N" : "");
+        break;
+    case SHOAL_PLAN_EXPAND:
+        snprintf(detail, sizeof detail, " x%d", p->expand_count);
         break;
     case SHOAL_PLAN_RECEIVE:
         if (p->temp_id >= 0) snprintf(detail, sizeof detail, " step=%d", p->temp_id);

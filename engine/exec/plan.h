@@ -26,6 +26,8 @@ typedef enum shoal_plan_kind {
     SHOAL_PLAN_HASH_JOIN,  /* equi-join: build a hash table on child2, stream child through it */
     SHOAL_PLAN_WINDOW,     /* window functions: the child's columns, then one column per function */
     SHOAL_PLAN_APPEND,     /* UNION ALL: child's rows, then child2's (same schema) */
+    SHOAL_PLAN_EXPAND,     /* each input batch out expand_count times, through a different
+                              projection each time (exprs: expand_count x column_count) */
 } shoal_plan_kind;
 
 /* WINDOW: every function of one node shares its PARTITION BY (window_partition_keys, child
@@ -124,7 +126,8 @@ struct shoal_plan {
     bool replicated;       /* a DISTSTYLE ALL table: every rank has all rows, rank 0 reads them */
 
     shoal_expr *predicate;  /* FILTER */
-    shoal_expr **exprs;     /* PROJECT: column_count expressions */
+    shoal_expr **exprs;     /* PROJECT: column_count expressions; EXPAND: expand_count x column_count */
+    int32_t expand_count;   /* EXPAND */
 
     /* AGGREGATE */
     uint8_t agg_mode;

@@ -40,9 +40,14 @@ int main(int argc, char **argv)
         for (uint32_t r = 0; r < 2048; r++) if (rand() % 50) sel[m++] = r;
         b[k].sel_count = m;
     }
-    shoal_agg_spec s[8] = {{SHOAL_AGG_SUM, 2, types[2]}, {SHOAL_AGG_SUM, 3, types[3]}, {SHOAL_AGG_SUM, 4, types[4]},
-                           {SHOAL_AGG_SUM, 5, types[5]}, {SHOAL_AGG_AVG, 6, types[6]}, {SHOAL_AGG_AVG, 7, types[7]},
-                           {SHOAL_AGG_AVG, 8, types[8]}, {SHOAL_AGG_COUNT_STAR, -1, types[0]}};
+    shoal_agg_spec s[8] = {{.func = SHOAL_AGG_SUM, .input = 2, .input_type = types[2]},
+                           {.func = SHOAL_AGG_SUM, .input = 3, .input_type = types[3]},
+                           {.func = SHOAL_AGG_SUM, .input = 4, .input_type = types[4]},
+                           {.func = SHOAL_AGG_SUM, .input = 5, .input_type = types[5]},
+                           {.func = SHOAL_AGG_AVG, .input = 6, .input_type = types[6]},
+                           {.func = SHOAL_AGG_AVG, .input = 7, .input_type = types[7]},
+                           {.func = SHOAL_AGG_AVG, .input = 8, .input_type = types[8]},
+                           {.func = SHOAL_AGG_COUNT_STAR, .input = -1, .input_type = types[0]}};
     int keys[2] = {0, 1};
     double best = 1e9;
     for (int rep = 0; rep < R; rep++) {

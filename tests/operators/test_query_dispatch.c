@@ -90,9 +90,9 @@ static void build_plans(shoal_arena *a, uint32_t table_id, shoal_plan **fragment
     for (int i = 0; i < 3; i++) { scan->types[i] = t3[i]; scan->names[i] = "c"; }
 
     static shoal_agg_spec aggs[3];
-    aggs[0] = (shoal_agg_spec){SHOAL_AGG_COUNT_STAR, -1, t3[0]};
-    aggs[1] = (shoal_agg_spec){SHOAL_AGG_SUM, 1, t3[1]};
-    aggs[2] = (shoal_agg_spec){SHOAL_AGG_MAX, 2, t3[2]};
+    aggs[0] = (shoal_agg_spec){.func = SHOAL_AGG_COUNT_STAR, .input = -1, .input_type = t3[0]};
+    aggs[1] = (shoal_agg_spec){.func = SHOAL_AGG_SUM, .input = 1, .input_type = t3[1]};
+    aggs[2] = (shoal_agg_spec){.func = SHOAL_AGG_MAX, .input = 2, .input_type = t3[2]};
     static int32_t key0 = 0;
     shoal_hash_agg *probe = shoal_hash_agg_create(SHOAL_AGG_PARTIAL, 1, &key0, t3, 3, aggs);
     int pn = shoal_hash_agg_output_count(probe);
