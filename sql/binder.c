@@ -562,7 +562,7 @@ static bool agg_func_of(const char *name, shoal_agg_func *f)
 {
     static const struct { const char *name; shoal_agg_func f; } aggs[] = {
         {"count", SHOAL_AGG_COUNT}, {"sum", SHOAL_AGG_SUM}, {"avg", SHOAL_AGG_AVG},
-        {"min", SHOAL_AGG_MIN}, {"max", SHOAL_AGG_MAX},
+        {"min", SHOAL_AGG_MIN}, {"max", SHOAL_AGG_MAX}, {"listagg", SHOAL_AGG_LISTAGG},
     };
     for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++)
         if (strcmp(name, aggs[i].name) == 0) { *f = aggs[i].f; return true; }
@@ -633,18 +633,60 @@ static bool expr_equal(const shoal_expr *x, const shoal_expr *y)
     return true;
 }
 
+/* LISTAGG(x [, 'delimiter']) [WITHIN GROUP (ORDER BY ...)]: x (already bound, raw) cast to a
+ * string, the delimiter a string constant (NULL: none), the keys bound below the aggregation. */
+static bool bind_listagg(shoal_binder *b, const shoal_ast_func_call *c, shoal_expr **input, shoal_agg_spec *spec,
+                         shoal_expr ***order_exprs)
+{
+    shoal_expr *raw = *input;
+    if (c->args.count == 2) {
+        const shoal_ast_node *dn = shoal_ast_list_at(&c->args, 1);
+        shoal_expr *d = bind(b, dn);
+        if (d == NULL) return false;
+        if (!is_const(d) || (!d->constant.is_null && !shoal_type_is_string(d->type)))
+            return shoal_bind_error(b, dn->loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "the LISTAGG delimiter must be a string constant");
+        if (!d->constant.is_null) {
+            spec->delimiter = d->constant.v.str.ptr;
+            spec->delimiter_len = d->constant.v.str.len;
+        }
+    }
+    int n = c->within_group.count;
+    if (n > SHOAL_LISTAGG_MAX_ORDER)
+        return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "more than %d WITHIN GROUP keys", SHOAL_LISTAGG_MAX_ORDER);
+    shoal_sort_key *keys = shoal_arena_alloc(b->arena, sizeof(shoal_sort_key) * (size_t)(n + 1));
+    shoal_expr **exprs = shoal_arena_alloc(b->arena, sizeof(shoal_expr *) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const shoal_ast_sort_item *si = (const shoal_ast_sort_item *)shoal_ast_list_at(&c->within_group, i);
+        if ((exprs[i] = settle_type(b, bind(b, si->expr))) == NULL) return false;
+        keys[i].column = -1; /* the planner's */
+        keys[i].descending = si->direction == SHOAL_AST_SORT_DESC;
+        keys[i].nulls_first = si->nulls == SHOAL_AST_NULLS_DEFAULT ? keys[i].descending : si->nulls == SHOAL_AST_NULLS_FIRST;
+    }
+    if (!shoal_type_is_string(raw->type)) *input = shoal_bind_cast(b, raw, shoal_type_string(SHOAL_TYPE_VARCHAR, SHOAL_LISTAGG_MAX_BYTES));
+    if (c->distinct)
+        for (int i = 0; i < n; i++)
+            if (!expr_equal(exprs[i], raw) && !expr_equal(exprs[i], *input))
+                return shoal_bind_error(b, shoal_ast_list_at(&c->within_group, i)->loc, "42P10",
+                                        "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list");
+    spec->order_count = n;
+    spec->order = keys;
+    *order_exprs = exprs;
+    return *input != NULL;
+}
+
 static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c, shoal_agg_func f)
 {
     if (!b->aggregating)
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_GROUPING_ERROR, "aggregate functions are not allowed here");
-    if (c->distinct && (c->star || c->filter || (f != SHOAL_AGG_COUNT && f != SHOAL_AGG_SUM && f != SHOAL_AGG_AVG &&
-                                                  f != SHOAL_AGG_MIN && f != SHOAL_AGG_MAX)))
+    if (c->distinct && (c->star || c->filter))
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
                                 "%s(DISTINCT ...) with FILTER is not supported yet", c->name);
+    if (c->within_group.count > 0 && f != SHOAL_AGG_LISTAGG)
+        return shoal_bind_error(b, c->node.loc, "42809", "WITHIN GROUP is only allowed for LISTAGG, not %s", c->name);
     if (b->agg_count == SHOAL_MAX_AGGREGATES)
         return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "more than %d aggregates", SHOAL_MAX_AGGREGATES);
     shoal_agg_spec spec = {0};
-    shoal_expr *input = NULL;
+    shoal_expr *input = NULL, *raw = NULL, **order_exprs = NULL;
     if (c->star && c->filter) { /* COUNT(*) FILTER (WHERE cond) = COUNT(CASE WHEN cond THEN 1 END) */
         if (f != SHOAL_AGG_COUNT) return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_SYNTAX, "%s(*) is not valid", c->name);
         b->aggregating = false;
@@ -666,8 +708,9 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
         spec.func = SHOAL_AGG_COUNT_STAR;
         spec.input_type = shoal_type_make(SHOAL_TYPE_BIGINT);
     } else {
-        if (c->args.count != 1)
-            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s takes one argument", c->name);
+        if (c->args.count != 1 && (f != SHOAL_AGG_LISTAGG || c->args.count != 2))
+            return shoal_bind_error(b, c->node.loc, SHOAL_SQLSTATE_UNDEFINED_FUNCTION, "function %s takes %s", c->name,
+                                    f == SHOAL_AGG_LISTAGG ? "one or two arguments" : "one argument");
         /* the argument is evaluated below the aggregation */
         b->aggregating = false;
         input = settle_type(b, bind(b, shoal_ast_list_at(&c->args, 0)));
@@ -679,6 +722,8 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
             args[1] = input;
             input = shoal_expr_node(b->arena, SHOAL_EXPR_CASE, input->type, 2, args);
         }
+        raw = input;
+        if (input && f == SHOAL_AGG_LISTAGG && !bind_listagg(b, c, &input, &spec, &order_exprs)) input = NULL;
         b->aggregating = true;
         if (input == NULL) return NULL;
         if ((f == SHOAL_AGG_SUM || f == SHOAL_AGG_AVG) && !is_numeric(input->type)) {
@@ -689,8 +734,8 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
         spec.func = (uint8_t)f;
         spec.input_type = input->type;
     }
-    /* the same aggregate twice is computed once */
-    for (int i = 0; i < b->agg_count; i++) {
+    /* the same aggregate twice is computed once (LISTAGGs: each its own) */
+    for (int i = 0; i < b->agg_count && f != SHOAL_AGG_LISTAGG; i++) {
         if (b->aggs[i].func != spec.func || b->agg_distinct[i] != c->distinct) continue;
         if ((input == NULL && b->agg_inputs[i] == NULL) || (input && b->agg_inputs[i] && expr_equal(input, b->agg_inputs[i])))
             return shoal_expr_column(b->arena, b->key_count + i, shoal_agg_result_type(&b->aggs[i]));
@@ -699,6 +744,8 @@ static shoal_expr *bind_aggregate(shoal_binder *b, const shoal_ast_func_call *c,
     b->aggs[slot] = spec;
     b->agg_inputs[slot] = input;
     b->agg_distinct[slot] = c->distinct;
+    b->agg_order[slot] = order_exprs;
+    b->agg_raw_inputs[slot] = raw;
     return shoal_expr_column(b->arena, b->key_count + slot, shoal_agg_result_type(&spec));
 }
 

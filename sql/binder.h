@@ -108,6 +108,11 @@ typedef struct shoal_binder {
     shoal_agg_spec aggs[SHOAL_MAX_AGGREGATES];
     shoal_expr *agg_inputs[SHOAL_MAX_AGGREGATES]; /* pre-aggregation input (NULL: COUNT(*)) */
     bool agg_distinct[SHOAL_MAX_AGGREGATES];      /* agg(DISTINCT input) */
+    /* LISTAGG: its WITHIN GROUP expressions (pre-aggregation; spec.order_count of them, their
+     * directions in spec.order); its input is the value cast to a string, its raw value (for
+     * DISTINCT, whose ORDER BY must be the argument) agg_raw_inputs */
+    shoal_expr **agg_order[SHOAL_MAX_AGGREGATES];
+    shoal_expr *agg_raw_inputs[SHOAL_MAX_AGGREGATES];
 
     /* window functions (set allow_windows where they may appear) */
     bool allow_windows;

@@ -1021,12 +1021,23 @@ static shoal_plan *agg_node(pctx *pc, shoal_plan *in, shoal_agg_mode mode, int n
     return g;
 }
 
-/* PROJECT keys + aggregate inputs over r (gid space); aggs' inputs become positions. */
+/* The columns aggregate j reads: its input, or a merge spec's state columns (their gids
+ * consecutive from the input's: agg_distributed numbers its outputs in order), then LISTAGG's
+ * WITHIN GROUP keys. */
+static int agg_input_count(const shoal_agg_spec *spec, const shoal_expr *input)
+{
+    shoal_type st[SHOAL_AGG_MAX_STATES];
+    if (input == NULL) return 0;
+    return (spec->merge ? shoal_agg_state_types(spec, st) : 1) + (spec->func == SHOAL_AGG_LISTAGG ? spec->order_count : 0);
+}
+
+/* PROJECT keys + aggregate inputs over r (gid space); aggs' inputs (and LISTAGG's keys, from
+ * orders[j]) become positions. */
 static shoal_plan *agg_input(pctx *pc, const rel *r, int nk, shoal_expr **keys, int na, const shoal_agg_spec *specs,
-                             shoal_expr **inputs, shoal_agg_spec *aggs, int32_t *keycols)
+                             shoal_expr **inputs, shoal_expr ***orders, shoal_agg_spec *aggs, int32_t *keycols)
 {
     int np = nk;
-    for (int j = 0; j < na; j++) np += inputs[j] != NULL;
+    for (int j = 0; j < na; j++) np += agg_input_count(&specs[j], inputs[j]);
     shoal_plan *proj = mk(pc, SHOAL_PLAN_PROJECT, r->plan, np);
     proj->exprs = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(np + 1));
     int c = 0;
@@ -1036,11 +1047,24 @@ static shoal_plan *agg_input(pctx *pc, const rel *r, int nk, shoal_expr **keys, 
     }
     for (int j = 0; j < na; j++) {
         aggs[j] = specs[j];
-        if (inputs[j]) {
-            proj->exprs[c] = to_rel(pc, inputs[j], r);
-            aggs[j].input = c++;
-        } else {
-            aggs[j].input = -1;
+        aggs[j].input = inputs[j] ? c : -1;
+        if (inputs[j] && specs[j].merge) {
+            shoal_type st[SHOAL_AGG_MAX_STATES];
+            for (int i = 0, n = shoal_agg_state_types(&specs[j], st); i < n; i++) {
+                int g = inputs[j]->column + i;
+                proj->exprs[c++] = to_rel(pc, shoal_expr_column(pc->a, g, pc->gid_type[g]), r);
+            }
+        } else if (inputs[j]) {
+            proj->exprs[c++] = to_rel(pc, inputs[j], r);
+        }
+        if (specs[j].func == SHOAL_AGG_LISTAGG && specs[j].order_count > 0) {
+            shoal_sort_key *order = shoal_arena_alloc(pc->a, sizeof(shoal_sort_key) * (size_t)specs[j].order_count);
+            for (int k = 0; k < specs[j].order_count; k++) {
+                order[k] = specs[j].order[k];
+                order[k].column = c;
+                proj->exprs[c++] = to_rel(pc, orders[j][k], r);
+            }
+            aggs[j].order = order;
         }
     }
     for (int i = 0; i < np; i++) {
@@ -1060,15 +1084,27 @@ static double group_estimate(const pctx *pc, const rel *r, int nk, shoal_expr **
     return g < r->rows ? g : r->rows;
 }
 
-/* Aggregation that ends on the ranks (nested blocks, and the de-duplication under DISTINCT
- * aggregates): r becomes [keys..., aggregate values...] with fresh gids. */
+/* Whether aggregates can be computed as partial states and merged (LISTAGG cannot). */
+static bool aggs_decompose(int na, const shoal_agg_spec *specs)
+{
+    for (int j = 0; j < na; j++)
+        if (specs[j].func == SHOAL_AGG_LISTAGG) return false;
+    return true;
+}
+
+/* Aggregation that ends on the ranks (nested blocks, the first level under DISTINCT
+ * aggregates, LISTAGG): r becomes [keys..., aggregate values...] with fresh gids (consecutive),
+ * or with states_out [keys..., each aggregate's state columns...] for a later merge. Partial
+ * aggregation on every rank, the states redistributed on the keys (broadcast without keys) and
+ * merged; LISTAGG, which has no states, sends the rows themselves (to rank 0 without keys). */
 static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na, const shoal_agg_spec *specs,
-                            shoal_expr **inputs)
+                            shoal_expr **inputs, shoal_expr ***orders, bool states_out)
 {
     shoal_agg_spec *aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
     int32_t *keycols = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(nk + 1));
-    shoal_plan *proj = agg_input(pc, r, nk, keys, na, specs, inputs, aggs, keycols);
+    shoal_plan *proj = agg_input(pc, r, nk, keys, na, specs, inputs, orders, aggs, keycols);
     double groups = group_estimate(pc, r, nk, keys);
+    shoal_agg_mode end_mode = states_out ? SHOAL_AGG_PARTIAL : SHOAL_AGG_COMPLETE;
     /* already placed by (a subset of) the keys: every group is on one rank */
     bool local = r->dist == DIST_REPLICATED || pc->nranks == 1;
     int hash_key_index[MAX_HASH];
@@ -1095,29 +1131,60 @@ static bool agg_distributed(pctx *pc, rel *r, int nk, shoal_expr **keys, int na,
     uint8_t dist = r->dist;
     shoal_plan *top;
     if (local) {
-        top = agg_node(pc, proj, SHOAL_AGG_COMPLETE, nk, keycols, na, aggs);
+        top = agg_node(pc, proj, end_mode, nk, keycols, na, aggs);
     } else {
-        shoal_plan *partial = agg_node(pc, proj, SHOAL_AGG_PARTIAL, nk, keycols, na, aggs);
+        /* partial states go where their group is finished (by the keys' hash; without keys to
+         * every rank); LISTAGG has no states: its rows go, by the keys' hash or all to rank 0 */
+        bool rows_move = !aggs_decompose(na, aggs);
+        shoal_plan *below = rows_move ? proj : agg_node(pc, proj, SHOAL_AGG_PARTIAL, nk, keycols, na, aggs);
         rel t = {0};
-        t.plan = partial;
-        t.ncols = partial->column_count;
+        t.plan = below;
+        t.ncols = below->column_count;
         t.gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(t.ncols + 1));
         for (int i = 0; i < t.ncols; i++)
-            if ((t.gids[i] = new_gid(pc, partial->types[i])) < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
+            if ((t.gids[i] = new_gid(pc, below->types[i])) < 0) return pfail(pc, NO_LOCATION, "54001", "too many columns");
         t.dist = r->dist;
-        t.rows = groups * (pc->nranks < 8 ? pc->nranks : 8);
-        if (nk > 0) {
-            if (!materialize(pc, &t, SHOAL_STEP_REDISTRIBUTE, nk < MAX_HASH ? nk : MAX_HASH, t.gids, "DS_DIST_AGG")) return false;
-            dist = DIST_HASHED;
-            nhash = nk < MAX_HASH ? nk : MAX_HASH;
-            for (int k = 0; k < nhash; k++) hash_key_index[k] = k;
+        t.rows = rows_move ? r->rows : groups * (pc->nranks < 8 ? pc->nranks : 8);
+        int nh = nk < MAX_HASH ? nk : MAX_HASH;
+        if (nk > 0 || rows_move) {
+            if (!materialize(pc, &t, SHOAL_STEP_REDISTRIBUTE, nh, t.gids, nk > 0 ? "DS_DIST_AGG" : "DS_DIST_RANK0")) return false;
+        } else if (!materialize(pc, &t, SHOAL_STEP_BROADCAST, 0, NULL, "DS_BCAST_AGG")) {
+            return false;
+        }
+        if (rows_move) {
+            top = agg_node(pc, t.plan, end_mode, nk, keycols, na, aggs);
         } else {
-            if (!materialize(pc, &t, SHOAL_STEP_BROADCAST, 0, NULL, "DS_BCAST_AGG")) return false;
+            shoal_agg_spec *final_aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
+            if (na > 0) memcpy(final_aggs, aggs, sizeof(shoal_agg_spec) * (size_t)na);
+            if (states_out) { /* states in, states out: each spec merges its own columns */
+                shoal_type st[SHOAL_AGG_MAX_STATES];
+                for (int j = 0, c = nk; j < na; c += shoal_agg_state_types(&final_aggs[j], st), j++) {
+                    final_aggs[j].merge = true;
+                    final_aggs[j].input = c;
+                }
+            }
+            top = agg_node(pc, t.plan, states_out ? SHOAL_AGG_PARTIAL : SHOAL_AGG_FINAL, nk, keycols, na, final_aggs);
+        }
+        if (nk > 0) {
+            dist = DIST_HASHED;
+            nhash = nh;
+            for (int k = 0; k < nhash; k++) hash_key_index[k] = k;
+        } else if (rows_move) {
+            /* one group, finished on rank 0 alone (the others would each make a row of their
+             * empty input) and broadcast: a replicated one-row relation */
+            rel one = t;
+            one.plan = top;
+            one.ncols = top->column_count;
+            one.dist = DIST_PARTITIONED;
+            one.rows = 1;
+            top->est_rows = 1;
+            if (!materialize(pc, &one, SHOAL_STEP_BROADCAST, 0, NULL, "DS_BCAST_AGG")) return false;
+            pc->steps[pc->nsteps - 1].rank0_only = true;
+            top = one.plan;
+            dist = DIST_REPLICATED;
+        } else {
             dist = DIST_REPLICATED;
         }
-        shoal_agg_spec *final_aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
-        if (na > 0) memcpy(final_aggs, aggs, sizeof(shoal_agg_spec) * (size_t)na);
-        top = agg_node(pc, t.plan, SHOAL_AGG_FINAL, nk, keycols, na, final_aggs);
     }
     top->est_rows = groups;
     r->plan = top;
@@ -1243,7 +1310,7 @@ static bool magic_set(pctx *pc, rel *cur, const subjoin *s, rel *m)
         gids[k] = kg[k];
     }
     rel_project(pc, m, s->nouter, cols, gids);
-    if (!agg_distributed(pc, m, s->nouter, cols, 0, NULL, NULL)) return false;
+    if (!agg_distributed(pc, m, s->nouter, cols, 0, NULL, NULL, NULL, false)) return false;
     return true;
 }
 
@@ -1422,6 +1489,176 @@ static const cte_scope *push_ctes(pctx *pc, const shoal_ast_query *q, const cte_
 }
 
 /* The result of planning a block's FROM/WHERE/GROUP BY/select list. */
+static shoal_expr *int_const(pctx *pc, shoal_type_id t, bool is_null, int64_t v)
+{
+    shoal_value x;
+    memset(&x, 0, sizeof x);
+    x.type = shoal_type_make(t);
+    x.is_null = is_null;
+    x.v.i64 = v;
+    return shoal_expr_const(pc->a, x);
+}
+
+static shoal_expr *null_const(pctx *pc, shoal_type t)
+{
+    shoal_value x;
+    memset(&x, 0, sizeof x);
+    x.type = t;
+    x.is_null = true;
+    return shoal_expr_const(pc->a, x);
+}
+
+/* The columns of one DISTINCT argument at the first level: the argument, then the WITHIN
+ * GROUP keys of its DISTINCT LISTAGGs that are not the argument itself (its raw value before
+ * the cast to a string: a function of the argument, so it splits no group). */
+#define MAX_DISTINCT_ARGS 16
+typedef struct distinct_arg {
+    int ncols;
+    shoal_expr *cols[1 + SHOAL_LISTAGG_MAX_ORDER];
+    int first; /* the first level's output position of cols[0] */
+} distinct_arg;
+
+static int distinct_col(distinct_arg *d, shoal_expr *e)
+{
+    for (int i = 0; i < d->ncols; i++)
+        if (shoal_bound_expr_equal(d->cols[i], e)) return i;
+    d->cols[d->ncols] = e;
+    return d->ncols++;
+}
+
+/* agg(DISTINCT x) next to anything, as two aggregations. The first groups by (keys, every
+ * distinct argument) and computes the other aggregates' partial states; it is distributed by
+ * the hash of all its keys, so it is parallel even without GROUP BY. The second (the block's
+ * usual aggregation, replacing b's keys and aggregates) groups by the keys, merges those
+ * states (merge specs) and aggregates each distinct argument's column, in which a value now
+ * appears once per group. One argument needs nothing else. With several, the input goes
+ * through an EXPAND first: copy j carries argument j with the others NULL, and only copy 0
+ * feeds the other aggregates (their inputs NULL in the other copies; COUNT(*) becomes a COUNT
+ * of a marker that only copy 0 has). A first-level group then holds one argument's value
+ * (the others NULL), or only NULLs, which every aggregate of the second level skips, and the
+ * other aggregates see every input row once. */
+static bool plan_distinct_aggs(pctx *pc, shoal_binder *b, rel *cur, shoal_location loc)
+{
+    int nk = b->key_count, na = b->agg_count, nd = 0;
+    distinct_arg *dargs = shoal_arena_alloc(pc->a, sizeof(distinct_arg) * MAX_DISTINCT_ARGS);
+    int arg_of[SHOAL_MAX_AGGREGATES], order_col[SHOAL_MAX_AGGREGATES][SHOAL_LISTAGG_MAX_ORDER];
+    for (int j = 0; j < na; j++) {
+        arg_of[j] = -1;
+        if (!b->agg_distinct[j]) {
+            if (b->aggs[j].func == SHOAL_AGG_LISTAGG)
+                return plan_error(pc->err, loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
+                                  "LISTAGG without DISTINCT cannot be combined with DISTINCT aggregates");
+            continue;
+        }
+        for (int d = 0; d < nd && arg_of[j] < 0; d++)
+            if (shoal_bound_expr_equal(dargs[d].cols[0], b->agg_inputs[j])) arg_of[j] = d;
+        if (arg_of[j] < 0) {
+            if (nd == MAX_DISTINCT_ARGS)
+                return pfail(pc, loc, "54001", "more than %d different DISTINCT arguments", MAX_DISTINCT_ARGS);
+            arg_of[j] = nd;
+            dargs[nd].ncols = 1;
+            dargs[nd++].cols[0] = b->agg_inputs[j];
+        }
+        distinct_arg *d = &dargs[arg_of[j]];
+        for (int k = 0; k < (b->aggs[j].func == SHOAL_AGG_LISTAGG ? b->aggs[j].order_count : 0); k++) {
+            if (d->ncols == 1 + SHOAL_LISTAGG_MAX_ORDER && !shoal_bound_expr_equal(d->cols[0], b->agg_order[j][k]))
+                return pfail(pc, loc, "54001", "too many WITHIN GROUP keys");
+            order_col[j][k] = distinct_col(d, b->agg_order[j][k]);
+        }
+    }
+    /* the first level's keys (K, then every argument's columns) and aggregates over `in` */
+    int nk1 = nk;
+    for (int d = 0; d < nd; d++) nk1 += dargs[d].ncols;
+    if (nk1 > SHOAL_MAX_GROUP_KEYS) return plan_error(pc->err, loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED, "too many GROUP BY keys");
+    shoal_expr **keys1 = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(nk1 + 1));
+    shoal_agg_spec *specs1 = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
+    shoal_expr **inputs1 = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(na + 1));
+    int na1 = 0, slot1[SHOAL_MAX_AGGREGATES];
+    for (int k = 0; k < nk; k++) keys1[k] = b->keys[k];
+    for (int d = 0, c = nk; d < nd; c += dargs[d++].ncols) {
+        dargs[d].first = c;
+        for (int i = 0; i < dargs[d].ncols; i++) keys1[c + i] = dargs[d].cols[i];
+    }
+    for (int j = 0; j < na; j++) {
+        slot1[j] = -1;
+        if (b->agg_distinct[j]) continue;
+        slot1[j] = na1;
+        specs1[na1] = b->aggs[j];
+        inputs1[na1++] = b->agg_inputs[j];
+    }
+    if (nd > 1) {
+        /* EXPAND: [K, argument 0's columns, ..., argument nd-1's, the other inputs, marker] */
+        int nx = nk1 + na1 + 1;
+        shoal_expr **x = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)nd * (size_t)nx);
+        int *gids = shoal_arena_alloc(pc->a, sizeof(int) * (size_t)(nx + 1));
+        shoal_type it = shoal_type_make(SHOAL_TYPE_INTEGER);
+        for (int copy = 0; copy < nd; copy++) {
+            shoal_expr **e = x + (size_t)copy * (size_t)nx;
+            for (int k = 0; k < nk; k++) e[k] = keys1[k];
+            for (int d = 0; d < nd; d++)
+                for (int i = 0; i < dargs[d].ncols; i++) {
+                    shoal_expr *v = keys1[dargs[d].first + i];
+                    e[dargs[d].first + i] = d == copy ? v : null_const(pc, v->type);
+                }
+            for (int a = 0; a < na1; a++) /* COUNT(*) has no input: a NULL in its place */
+                e[nk1 + a] = inputs1[a] == NULL ? null_const(pc, it) : copy == 0 ? inputs1[a] : null_const(pc, inputs1[a]->type);
+            e[nx - 1] = copy == 0 ? int_const(pc, SHOAL_TYPE_INTEGER, false, 1) : null_const(pc, it);
+        }
+        for (int i = 0; i < nx; i++) /* the keys keep their gids (and the rows' placement by them) */
+            if ((gids[i] = i < nk && x[i]->kind == SHOAL_EXPR_COLUMN ? x[i]->column : new_gid(pc, x[i]->type)) < 0)
+                return pfail(pc, loc, "54001", "too many columns");
+        rel before = *cur;
+        rel_project(pc, cur, nx, x, gids); /* copy 0, and the placement the keys keep */
+        shoal_plan *ex = cur->plan;
+        ex->kind = SHOAL_PLAN_EXPAND;
+        ex->expand_count = nd;
+        shoal_expr **all = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)nd * (size_t)nx);
+        for (size_t i = 0; i < (size_t)nd * (size_t)nx; i++) all[i] = i < (size_t)nx ? ex->exprs[i] : to_rel(pc, x[i], &before);
+        ex->exprs = all;
+        cur->rows *= nd;
+        ex->est_rows = cur->rows;
+        for (int k = 0; k < nk1; k++) keys1[k] = shoal_expr_column(pc->a, gids[k], pc->gid_type[gids[k]]);
+        for (int a = 0; a < na1; a++) {
+            if (specs1[a].func == SHOAL_AGG_COUNT_STAR) { /* COUNT(*) of copy 0 = COUNT(marker) */
+                specs1[a].func = SHOAL_AGG_COUNT;
+                specs1[a].input_type = it;
+                inputs1[a] = shoal_expr_column(pc->a, gids[nx - 1], it);
+            } else {
+                inputs1[a] = shoal_expr_column(pc->a, gids[nk1 + a], pc->gid_type[gids[nk1 + a]]);
+            }
+        }
+    }
+    if (!agg_distributed(pc, cur, nk1, keys1, na1, specs1, inputs1, NULL, true)) return false;
+    /* the second level over [K, the arguments' columns, the states of the others] */
+    shoal_type st[SHOAL_AGG_MAX_STATES];
+    int state_pos[SHOAL_MAX_AGGREGATES];
+    for (int a = 0, c = nk1; a < na1; c += shoal_agg_state_types(&specs1[a], st), a++) state_pos[a] = c;
+    for (int k = 0; k < nk; k++) b->keys[k] = shoal_expr_column(pc->a, cur->gids[k], pc->gid_type[cur->gids[k]]);
+    for (int j = 0; j < na; j++) {
+        if (b->agg_distinct[j]) {
+            distinct_arg *d = &dargs[arg_of[j]];
+            int g = cur->gids[d->first];
+            b->agg_inputs[j] = shoal_expr_column(pc->a, g, pc->gid_type[g]);
+            if (b->aggs[j].func == SHOAL_AGG_LISTAGG && b->aggs[j].order_count > 0) {
+                shoal_expr **o = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)b->aggs[j].order_count);
+                for (int k = 0; k < b->aggs[j].order_count; k++) {
+                    int gk = cur->gids[d->first + order_col[j][k]];
+                    o[k] = shoal_expr_column(pc->a, gk, pc->gid_type[gk]);
+                }
+                b->agg_order[j] = o;
+            }
+            b->agg_distinct[j] = false;
+        } else {
+            /* merge the first level's states: the input is the first state column (its gids
+             * consecutive); the spec keeps its function and type, which decide the states */
+            int g = cur->gids[state_pos[slot1[j]]];
+            b->aggs[j].merge = true; /* COUNT(*) that became COUNT(marker): one BIGINT count either way */
+            b->agg_inputs[j] = shoal_expr_column(pc->a, g, pc->gid_type[g]);
+        }
+    }
+    return true;
+}
+
 typedef struct block_result {
     rel r;              /* nested: its columns are the outputs; top, grouped: the partial aggregates */
     int nout, nt;       /* outputs (select list + ORDER BY extras), select list */
@@ -2196,29 +2433,16 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
         int nk = b.key_count, na = b.agg_count;
         bool any_distinct = false;
         for (int j = 0; j < na; j++) any_distinct |= b.agg_distinct[j];
-        if (any_distinct) {
-            /* agg(DISTINCT x): group by (keys, x) first, then aggregate x per keys */
-            for (int j = 0; j < na; j++)
-                if (!b.agg_distinct[j] || !shoal_bound_expr_equal(b.agg_inputs[j], b.agg_inputs[0]))
-                    return plan_error(pc->err, sel->node.loc, SHOAL_SQLSTATE_FEATURE_NOT_SUPPORTED,
-                                      "DISTINCT aggregates next to other aggregates (or over different inputs) are not supported yet");
-            shoal_expr *dkeys[SHOAL_MAX_GROUP_KEYS + 1];
-            for (int k = 0; k < nk; k++) dkeys[k] = b.keys[k];
-            dkeys[nk] = b.agg_inputs[0];
-            if (!agg_distributed(pc, &cur, nk + 1, dkeys, 0, NULL, NULL)) return false;
-            for (int k = 0; k < nk; k++) b.keys[k] = shoal_expr_column(pc->a, cur.gids[k], pc->gid_type[cur.gids[k]]);
-            for (int j = 0; j < na; j++) {
-                b.agg_inputs[j] = shoal_expr_column(pc->a, cur.gids[nk], pc->gid_type[cur.gids[nk]]);
-                b.agg_distinct[j] = false;
-            }
-        }
+        if (any_distinct && !plan_distinct_aggs(pc, &b, &cur, sel->node.loc)) return false;
         /* many groups: finishing them on the leader would funnel every partial group through
-         * one rank; finish on the ranks (redistributed on the keys) and gather the results */
-        bool finish_on_ranks = b.window_count > 0 || (top && group_estimate(pc, &cur, nk, b.keys) > TOP_LEADER_MAX_GROUPS);
+         * one rank; finish on the ranks (redistributed on the keys) and gather the results.
+         * LISTAGG has no partial states: its groups are finished on the ranks too */
+        bool finish_on_ranks = b.window_count > 0 || !aggs_decompose(na, b.aggs) ||
+                               (top && group_estimate(pc, &cur, nk, b.keys) > TOP_LEADER_MAX_GROUPS);
         if (finish_on_ranks) {
             /* the aggregation ends on the ranks, then everything is in gid space again (for
              * apply_windows, and the gather of the top block) */
-            if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs)) return false;
+            if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs, b.agg_order, false)) return false;
             rel aggrel = cur;
             if (having) rel_filter(pc, &cur, pos_to_gid(pc, having, &aggrel));
             for (int i = 0; i < nout; i++) outputs[i] = pos_to_gid(pc, outputs[i], &aggrel);
@@ -2233,7 +2457,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
             /* partial on every rank; the leader finishes (few groups come back per rank) */
             shoal_agg_spec *aggs = shoal_arena_alloc(pc->a, sizeof(shoal_agg_spec) * (size_t)(na + 1));
             int32_t *keycols = shoal_arena_alloc(pc->a, sizeof(int32_t) * (size_t)(nk + 1));
-            shoal_plan *proj = agg_input(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs, aggs, keycols);
+            shoal_plan *proj = agg_input(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs, b.agg_order, aggs, keycols);
             shoal_plan *partial = agg_node(pc, proj, SHOAL_AGG_PARTIAL, nk, keycols, na, aggs);
             partial->est_rows = group_estimate(pc, &cur, nk, b.keys);
             cur.plan = partial;
@@ -2244,7 +2468,7 @@ static bool plan_block(pctx *pc, const shoal_ast_query *q, const shoal_bind_scop
             res->keycols = keycols;
             res->aggs = aggs;
         } else {
-            if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs)) return false;
+            if (!agg_distributed(pc, &cur, nk, b.keys, na, b.aggs, b.agg_inputs, b.agg_order, false)) return false;
             /* HAVING and the outputs over [keys, aggregates] (positional) */
             rel pos = cur;
             if (having) {
@@ -2344,16 +2568,6 @@ static bool unreplicate(pctx *pc, rel *r)
     return materialize(pc, r, SHOAL_STEP_REDISTRIBUTE, 0, NULL, "DS_DIST_RANK0");
 }
 
-static shoal_expr *int_const(pctx *pc, shoal_type_id t, bool is_null, int64_t v)
-{
-    shoal_value x;
-    memset(&x, 0, sizeof x);
-    x.type = shoal_type_make(t);
-    x.is_null = is_null;
-    x.v.i64 = v;
-    return shoal_expr_const(pc->a, x);
-}
-
 /* UNION [ALL] / INTERSECT / EXCEPT: both sides as relations, columns cast to common types,
  * concatenated by APPEND on every rank; UNION de-duplicates with a distributed aggregation
  * on every column; INTERSECT and EXCEPT tag each side's rows and keep the groups the tags
@@ -2430,7 +2644,7 @@ static bool plan_setop(pctx *pc, const shoal_ast_node *body, const shoal_bind_sc
     if (so->op == SHOAL_AST_UNION && !so->all) {
         shoal_expr **keys = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
         for (int i = 0; i < n; i++) keys[i] = shoal_expr_column(pc->a, u.gids[i], ap->types[i]);
-        if (!agg_distributed(pc, &u, n, keys, 0, NULL, NULL)) return false;
+        if (!agg_distributed(pc, &u, n, keys, 0, NULL, NULL, NULL, false)) return false;
     } else if (so->op != SHOAL_AST_UNION) {
         shoal_expr **keys = shoal_arena_alloc(pc->a, sizeof(shoal_expr *) * (size_t)(n + 1));
         for (int i = 0; i < n; i++) keys[i] = shoal_expr_column(pc->a, u.gids[i], ap->types[i]);
@@ -2442,7 +2656,7 @@ static bool plan_setop(pctx *pc, const shoal_ast_node *body, const shoal_bind_sc
             specs[k].input_type = shoal_type_make(SHOAL_TYPE_INTEGER);
             inputs[k] = shoal_expr_column(pc->a, u.gids[n + k], specs[k].input_type);
         }
-        if (!agg_distributed(pc, &u, n, keys, 2, specs, inputs)) return false;
+        if (!agg_distributed(pc, &u, n, keys, 2, specs, inputs, NULL, false)) return false;
         shoal_type bt = shoal_type_make(SHOAL_TYPE_BOOLEAN), big = pc->gid_type[u.gids[n]];
         shoal_expr *zero = int_const(pc, big.id, false, 0);
         shoal_expr **a1 = shoal_arena_alloc(pc->a, 2 * sizeof(shoal_expr *)), **a2 = shoal_arena_alloc(pc->a, 2 * sizeof(shoal_expr *));
