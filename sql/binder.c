@@ -121,9 +121,11 @@ shoal_expr *shoal_bind_cast(shoal_binder *b, shoal_expr *e, shoal_type t)
     if (e == NULL) return NULL;
     if (shoal_type_equal(e->type, t)) return e;
     if (is_null_const(e)) return const_of(b, t, true);
-    /* a decimal whose precision alone differs keeps its values: only the physical width matters */
+    /* a decimal whose precision alone grows keeps its values: only the physical width matters
+     * (to a smaller precision the CAST runs, so that values that do not fit fail with 22003) */
     if (e->type.id == SHOAL_TYPE_DECIMAL && t.id == SHOAL_TYPE_DECIMAL && e->type.scale == t.scale &&
-        shoal_type_physical(e->type) == shoal_type_physical(t) && e->kind != SHOAL_EXPR_CONST)
+        t.precision >= e->type.precision && shoal_type_physical(e->type) == shoal_type_physical(t) &&
+        e->kind != SHOAL_EXPR_CONST)
         return e;
     shoal_expr *args[1] = {e};
     return fold(b, shoal_expr_node(b->arena, SHOAL_EXPR_CAST, t, 1, args));

@@ -8,7 +8,9 @@
  * integer type; a decimal with an integer treats SMALLINT/INTEGER/BIGINT as DECIMAL(5/10/19,0);
  * + and - give scale max(s1,s2), * adds scales, / gives scale max(6,s1); precision grows as
  * SQL's rules say, capped at 38; anything with REAL/DOUBLE is DOUBLE. Comparisons cast to a
- * common type; a string literal compared with a DATE/TIMESTAMP/number is converted to it. */
+ * common type; a string literal compared with a DATE/TIMESTAMP/number is converted to it. A
+ * cast to a DECIMAL of larger precision at the same scale and width is free; to a smaller one
+ * it checks every value (22003). */
 #ifndef SHOAL_SQL_BINDER_H
 #define SHOAL_SQL_BINDER_H
 
