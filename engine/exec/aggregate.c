@@ -871,11 +871,10 @@ void shoal_hash_agg_add(shoal_hash_agg *h, const shoal_batch *in)
     clear_histogram(h);
 }
 
-/* AVG of a decimal sum: sum / count at the result scale, rounded half away from zero; false
- * when the average does not fit 38 digits. The quotient is taken before scaling up (sum * 10^d
- * could pass int128): q = (sum / count) * 10^d + (sum % count) * 10^d / count, where
- * |sum % count| < 2^63 and d <= 6 keep the second product small. */
-static bool decimal_average(shoal_int128 sum, int64_t count, int in_scale, int out_scale, shoal_int128 *out)
+/* The quotient is taken before scaling up (sum * 10^d could pass int128): q = (sum / count) *
+ * 10^d + (sum % count) * 10^d / count, where |sum % count| < 2^63 and d <= 6 keep the second
+ * product small. */
+bool shoal_decimal_average(shoal_int128 sum, int64_t count, int in_scale, int out_scale, shoal_int128 *out)
 {
     shoal_int128 scale = shoal_pow10_i128(out_scale - in_scale), q0 = sum / count, r0 = sum % count, q;
     shoal_int128 num = r0 * scale, q1 = num / count, rem = num % count;
@@ -974,7 +973,7 @@ bool shoal_hash_agg_finish(shoal_hash_agg *h, shoal_eval_error *err)
                 return shoal_eval_fail(err, "22003", "numeric value out of range: SUM exceeds the range of %s",
                                        big ? "BIGINT" : "DECIMAL(38)");
             if (sp->func == SHOAL_AGG_AVG && rt.id == SHOAL_TYPE_DECIMAL &&
-                !decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, rt.scale, &avg))
+                !shoal_decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, rt.scale, &avg))
                 return shoal_eval_fail(err, "22003", "numeric value out of range: AVG exceeds the range of DECIMAL(38)");
         }
     }
@@ -999,7 +998,7 @@ static void emit_value(const agg_state *s, uint32_t g, shoal_vector *out)
         else if (s->float_sum) shoal_vector_append_f64(out, s->float_sums[g] / (double)s->counts[g]);
         else if (out->type.id == SHOAL_TYPE_DECIMAL) {
             shoal_int128 avg = 0; /* in range: checked by shoal_hash_agg_finish */
-            decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, out->type.scale, &avg);
+            shoal_decimal_average(s->sums[g], s->counts[g], sp->input_type.scale, out->type.scale, &avg);
             shoal_vector_append_i128(out, avg);
         } else {
             shoal_vector_append_f64(out, (double)s->sums[g] / (double)s->counts[g]);

@@ -88,6 +88,9 @@ uint64_t shoal_hash_agg_group_count(const shoal_hash_agg *agg);
  * columns (PARTIAL). */
 int shoal_hash_agg_output_count(const shoal_hash_agg *agg);
 void shoal_hash_agg_output_types(const shoal_hash_agg *agg, shoal_type *types);
+/* AVG of a decimal sum of `count` values at in_scale, at out_scale (>= in_scale, at most 6
+ * more), rounded half away from zero; false when it does not fit DECIMAL(38). */
+bool shoal_decimal_average(shoal_int128 sum, int64_t count, int in_scale, int out_scale, shoal_int128 *out);
 /* The type of an aggregate's final value, and of its state columns (count returned). */
 shoal_type shoal_agg_result_type(const shoal_agg_spec *spec);
 int shoal_agg_state_types(const shoal_agg_spec *spec, shoal_type *types);

@@ -265,7 +265,7 @@ static shoal_batch *next_windowed(shoal_operator *op, shoal_eval_error *err)
         if (err->failed) return NULL;
         shoal_operator_close(op->child); /* its rows are copied: free them now */
         op->child = NULL;
-        shoal_window_finish(op->window);
+        if (!shoal_window_finish(op->window, err)) return NULL;
     }
     return shoal_window_next(op->window, &op->out) ? &op->out : NULL;
 }

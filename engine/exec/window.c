@@ -49,9 +49,10 @@
  * The loops run SHOAL_BATCH_ROWS rows at a time into small buffers (sums, counts, row
  * numbers) that a second typed loop turns into the result column; the queue state carries
  * over from one chunk to the next. SUM/AVG finish exactly as the hash aggregate does
- * (aggregate.c): SUM of integers BIGINT (the int128 sum narrowed as the aggregate narrows
- * it), of decimals DECIMAL(38,s), of floats DOUBLE; AVG of decimals the int128 sum divided at
- * scale max(s, 6) and rounded half away from zero, of integers and floats a double division;
+ * (aggregate.c): SUM of integers BIGINT (22003 outside it), of decimals DECIMAL(38,s) (22003
+ * past 38 digits; sums of 128-bit values count their int128 wraps, so a frame's sum is exact
+ * while values enter and leave), of floats DOUBLE; AVG of decimals shoal_decimal_average at
+ * scale max(s, 6), rounded half away from zero, of integers and floats a double division;
  * NULL when the frame holds no non-NULL value. Sums of doubles add the same values as a GROUP
  * BY over the frame's rows, though not necessarily in the same order. MIN/MAX of REAL/DOUBLE
  * order NaN above every number (as PostgreSQL); the hash aggregate's result with NaN inputs
@@ -588,41 +589,50 @@ typedef struct frame_queue {
     uint32_t qs, mid, qe; /* rows [qs, qe); two stacks: suffixes over [qs, mid), back over [mid, qe) */
     int64_t count;        /* non-NULL rows in [qs, qe) */
     shoal_int128 sum;     /* exact sums */
+    int64_t carry;        /* 128-bit inputs: the sum's int128 wraps (+1 up, -1 down); the frame's
+                             sum is sum + carry * 2^128, out of range unless carry is 0 */
     double back_sum;      /* float sums: over [mid, qe) */
     uint32_t back_row;    /* MIN/MAX: the best row of [mid, qe), or NO_ROW */
 } frame_queue;
 
-/* Exact sliding sum and count of T values. */
-#define SUM_EXACT(T)                                                                               \
+/* Exact sliding sum and count of T values; ADD/SUB(acc, x) add and subtract (the _CARRY ones
+ * count int128 wraps in `carry`, and a frame ending with one makes `fits` false). */
+#define ADD_PLAIN(a, x) ((a) += (x))
+#define SUB_PLAIN(a, x) ((a) -= (x))
+#define ADD_CARRY(a, x) ((void)(__builtin_add_overflow((a), (x), &(a)) ? (carry += (x) < 0 ? -1 : 1) : 0))
+#define SUB_CARRY(a, x) ((void)(__builtin_sub_overflow((a), (x), &(a)) ? (carry -= (x) < 0 ? -1 : 1) : 0))
+#define SUM_EXACT(T, ADD, SUB)                                                                     \
     do {                                                                                           \
         const T *x = v->data;                                                                      \
         uint32_t qs = q->qs, qe = q->qe;                                                           \
-        int64_t cnt = q->count;                                                                    \
+        int64_t cnt = q->count, carry = q->carry;                                                  \
         shoal_int128 acc = q->sum;                                                                 \
         for (uint32_t j = 0; j < m; j++) {                                                         \
             uint32_t L = lo[j], H = hi[j];                                                         \
             if (L >= qe) {                                                                         \
                 qs = qe = L;                                                                       \
                 acc = 0;                                                                           \
-                cnt = 0;                                                                           \
+                cnt = carry = 0;                                                                   \
             } else {                                                                               \
                 for (; qs < L; qs++)                                                               \
                     if (VALID(qs)) {                                                               \
-                        acc -= x[qs];                                                              \
+                        SUB(acc, x[qs]);                                                           \
                         cnt--;                                                                     \
                     }                                                                              \
             }                                                                                      \
             for (; qe < H; qe++)                                                                   \
                 if (VALID(qe)) {                                                                   \
-                    acc += x[qe];                                                                  \
+                    ADD(acc, x[qe]);                                                               \
                     cnt++;                                                                         \
                 }                                                                                  \
             sums[j] = acc;                                                                         \
             counts[j] = cnt;                                                                       \
+            fits &= carry == 0;                                                                    \
         }                                                                                          \
         q->qs = qs;                                                                                \
         q->qe = qe;                                                                                \
         q->count = cnt;                                                                            \
+        q->carry = carry;                                                                          \
         q->sum = acc;                                                                              \
     } while (0)
 
@@ -667,24 +677,31 @@ typedef struct frame_queue {
         q->back_sum = back;                                                                        \
     } while (0)
 
-/* Sums (exact or float) and non-NULL counts of rows lo[j]..hi[j] of v, for m rows. */
-static void frame_sums(frame_queue *q, const shoal_vector *v, const uint32_t *lo, const uint32_t *hi, uint32_t m,
+/* Sums (exact or float) and non-NULL counts of rows lo[j]..hi[j] of v, for m rows; false when
+ * a frame's sum of 128-bit values leaves int128 (int128 sums of narrower values cannot). */
+static bool frame_sums(frame_queue *q, const shoal_vector *v, const uint32_t *lo, const uint32_t *hi, uint32_t m,
                        double *suf, shoal_int128 *sums, double *fsums, int64_t *counts)
 {
     const uint64_t *valid = v->validity;
+    bool fits = true;
     switch (shoal_type_physical(v->type)) {
-    case SHOAL_PHYS_U8: SUM_EXACT(uint8_t); break;
-    case SHOAL_PHYS_I16: SUM_EXACT(int16_t); break;
-    case SHOAL_PHYS_I32: SUM_EXACT(int32_t); break;
-    case SHOAL_PHYS_I64: SUM_EXACT(int64_t); break;
-    case SHOAL_PHYS_I128: SUM_EXACT(shoal_int128); break;
+    case SHOAL_PHYS_U8: SUM_EXACT(uint8_t, ADD_PLAIN, SUB_PLAIN); break;
+    case SHOAL_PHYS_I16: SUM_EXACT(int16_t, ADD_PLAIN, SUB_PLAIN); break;
+    case SHOAL_PHYS_I32: SUM_EXACT(int32_t, ADD_PLAIN, SUB_PLAIN); break;
+    case SHOAL_PHYS_I64: SUM_EXACT(int64_t, ADD_PLAIN, SUB_PLAIN); break;
+    case SHOAL_PHYS_I128: SUM_EXACT(shoal_int128, ADD_CARRY, SUB_CARRY); break;
     case SHOAL_PHYS_F32: SUM_FLOAT(float); break;
     case SHOAL_PHYS_F64: SUM_FLOAT(double); break;
     case SHOAL_PHYS_STRING: break;
     }
+    return fits;
 }
 #undef SUM_EXACT
 #undef SUM_FLOAT
+#undef ADD_PLAIN
+#undef SUB_PLAIN
+#undef ADD_CARRY
+#undef SUB_CARRY
 
 /* COUNT(x): the sliding count of non-NULL rows. */
 static void frame_counts(frame_queue *q, const uint64_t *valid, const uint32_t *lo, const uint32_t *hi, uint32_t m,
@@ -774,34 +791,39 @@ static void frame_best(frame_queue *q, const shoal_vector *v, bool want_min, con
 #undef SGREATER
 #undef VALID
 
-/* AVG of a decimal sum: sum / count at the result scale, rounded half away from zero (as
- * aggregate.c's decimal_average). */
-static shoal_int128 decimal_average(shoal_int128 sum, int64_t count, int in_scale, int out_scale)
+/* Rows at..at+m of a SUM/AVG/COUNT result from the frames' sums and counts; false (22003, as
+ * the hash aggregate's) when a SUM leaves BIGINT or 38 digits, or a decimal AVG 38 digits. */
+static bool finish_aggregate(const win_func *f, shoal_type in_type, shoal_vector *out, uint32_t at, uint32_t m,
+                             const shoal_int128 *sums, const double *fsums, const int64_t *counts, shoal_eval_error *err)
 {
-    shoal_int128 num = sum * shoal_pow10_i128(out_scale - in_scale);
-    shoal_int128 q = num / count, rem = num % count;
-    if (rem < 0) rem = -rem;
-    if (rem * 2 >= count) q += num < 0 ? -1 : 1;
-    return q;
-}
-
-/* Rows at..at+m of a SUM/AVG/COUNT result from the frames' sums and counts. */
-static void finish_aggregate(const win_func *f, shoal_type in_type, shoal_vector *out, uint32_t at, uint32_t m,
-                             const shoal_int128 *sums, const double *fsums, const int64_t *counts)
-{
+    shoal_int128 max38 = shoal_pow10_i128(SHOAL_DECIMAL_MAX_PRECISION) - 1;
     switch (f->out) {
-    case OUT_COUNT: memcpy((int64_t *)out->data + at, counts, (size_t)m * sizeof(int64_t)); return;
+    case OUT_COUNT: memcpy((int64_t *)out->data + at, counts, (size_t)m * sizeof(int64_t)); return true;
     case OUT_SUM_I64: {
         int64_t *o = (int64_t *)out->data + at;
-        for (uint32_t j = 0; j < m; j++) o[j] = (int64_t)sums[j]; /* narrowed as the hash aggregate does */
+        bool ok = true;
+        for (uint32_t j = 0; j < m; j++) {
+            ok &= counts[j] == 0 || (sums[j] >= INT64_MIN && sums[j] <= INT64_MAX);
+            o[j] = (int64_t)sums[j];
+        }
+        if (!ok) return shoal_eval_fail(err, "22003", "numeric value out of range: SUM exceeds the range of BIGINT");
         break;
     }
-    case OUT_SUM_I128: memcpy((shoal_int128 *)out->data + at, sums, (size_t)m * sizeof(shoal_int128)); break;
+    case OUT_SUM_I128: {
+        bool ok = true;
+        for (uint32_t j = 0; j < m; j++) ok &= counts[j] == 0 || (sums[j] <= max38 && sums[j] >= -max38);
+        if (!ok) return shoal_eval_fail(err, "22003", "numeric value out of range: SUM exceeds the range of DECIMAL(38)");
+        memcpy((shoal_int128 *)out->data + at, sums, (size_t)m * sizeof(shoal_int128));
+        break;
+    }
     case OUT_SUM_F64: memcpy((double *)out->data + at, fsums, (size_t)m * sizeof(double)); break;
     case OUT_AVG_DEC: {
         shoal_int128 *o = (shoal_int128 *)out->data + at;
         int in_scale = in_type.scale, out_scale = f->spec.result_type.scale;
-        for (uint32_t j = 0; j < m; j++) o[j] = counts[j] ? decimal_average(sums[j], counts[j], in_scale, out_scale) : 0;
+        for (uint32_t j = 0; j < m; j++)
+            if (counts[j] == 0) o[j] = 0;
+            else if (!shoal_decimal_average(sums[j], counts[j], in_scale, out_scale, &o[j]))
+                return shoal_eval_fail(err, "22003", "numeric value out of range: AVG exceeds the range of DECIMAL(38)");
         break;
     }
     case OUT_AVG_INT: {
@@ -817,6 +839,7 @@ static void finish_aggregate(const win_func *f, shoal_type in_type, shoal_vector
     }
     for (uint32_t j = 0; j < m; j++)
         if (counts[j] == 0) mark_null(out, at + j);
+    return true;
 }
 
 /* Scratch for one chunk of rows. */
@@ -827,7 +850,7 @@ typedef struct chunk_scratch {
     uint32_t rows[WIN_CHUNK];
 } chunk_scratch;
 
-static void compute_framed(shoal_window *w, const win_func *f, shoal_vector *out, chunk_scratch *cs)
+static bool compute_framed(shoal_window *w, const win_func *f, shoal_vector *out, chunk_scratch *cs, shoal_eval_error *err)
 {
     compute_frame(w, f);
     uint32_t n = w->rows;
@@ -866,8 +889,10 @@ static void compute_framed(shoal_window *w, const win_func *f, shoal_vector *out
             break;
         case SHOAL_WIN_SUM:
         case SHOAL_WIN_AVG:
-            frame_sums(&q, arg, l, h, m, w->suf_sum, cs->sums, cs->fsums, cs->counts);
-            finish_aggregate(f, arg->type, out, at, m, cs->sums, cs->fsums, cs->counts);
+            if (!frame_sums(&q, arg, l, h, m, w->suf_sum, cs->sums, cs->fsums, cs->counts))
+                return shoal_eval_fail(err, "22003", "numeric value out of range: %s exceeds the range of DECIMAL(38)",
+                                       fn == SHOAL_WIN_SUM ? "SUM" : "the sum under AVG");
+            if (!finish_aggregate(f, arg->type, out, at, m, cs->sums, cs->fsums, cs->counts, err)) return false;
             break;
         case SHOAL_WIN_MIN:
         case SHOAL_WIN_MAX:
@@ -878,13 +903,14 @@ static void compute_framed(shoal_window *w, const win_func *f, shoal_vector *out
             break;
         }
     }
+    return true;
 }
 
 /* ================================ finish and output ================================ */
 
-void shoal_window_finish(shoal_window *w)
+bool shoal_window_finish(shoal_window *w, shoal_eval_error *err)
 {
-    if (w->finished) return;
+    if (w->finished) return true;
     w->finished = true;
     shoal_sorter_finish(w->sorter);
     uint32_t n = w->rows;
@@ -909,11 +935,12 @@ void shoal_window_finish(shoal_window *w)
         w->res[f].count = n;
     }
     find_boundaries(w);
-    if (n == 0) return;
+    if (n == 0) return true;
     w->lo = shoal_xmalloc((size_t)n * sizeof(uint32_t));
     w->hi = shoal_xmalloc((size_t)n * sizeof(uint32_t));
     chunk_scratch *cs = shoal_xmalloc(sizeof *cs);
-    for (int f = 0; f < w->nwin; f++) {
+    bool ok = true;
+    for (int f = 0; f < w->nwin && ok; f++) {
         const win_func *fn = &w->funcs[f];
         switch ((shoal_window_func)fn->spec.func) {
         case SHOAL_WIN_ROW_NUMBER:
@@ -921,7 +948,7 @@ void shoal_window_finish(shoal_window *w)
         case SHOAL_WIN_DENSE_RANK: compute_ranking(w, fn, &w->res[f]); break;
         case SHOAL_WIN_LAG:
         case SHOAL_WIN_LEAD: compute_shift(w, fn, &w->res[f]); break;
-        default: compute_framed(w, fn, &w->res[f], cs); break;
+        default: ok = compute_framed(w, fn, &w->res[f], cs, err); break;
         }
     }
     free(cs);
@@ -932,6 +959,7 @@ void shoal_window_finish(shoal_window *w)
     free(w->suf_sum);
     w->lo = w->hi = w->suf_row = NULL;
     w->suf_sum = NULL;
+    return ok;
 }
 
 /* Rows at..at+m of src into dst (reset), values and whole validity words. */

@@ -21,8 +21,9 @@ void shoal_window_free(shoal_window *w);
 /* Copies the selected rows of a batch in (nothing points into it afterwards). Fails (54000)
  * past 2^31 - 1 rows. */
 bool shoal_window_add(shoal_window *w, const shoal_batch *in, shoal_eval_error *err);
-/* Sorts and computes every function; call once after the last add. */
-void shoal_window_finish(shoal_window *w);
+/* Sorts and computes every function; call once after the last add. False with err set
+ * (22003) when a SUM/AVG leaves its result type's range. */
+bool shoal_window_finish(shoal_window *w, shoal_eval_error *err);
 uint64_t shoal_window_rows(const shoal_window *w);
 /* Emits the next up to SHOAL_BATCH_ROWS output rows into `out` (initialised with the node's
  * output types); false when done. String values point into the window's memory, so `out`

@@ -875,7 +875,7 @@ static void run_direct(const shoal_plan *p, const shoal_batch *in, int col, char
     shoal_window *w = shoal_window_create(p, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     CU_ASSERT_TRUE(shoal_window_add(w, in, &err));
-    shoal_window_finish(w);
+    CU_ASSERT_TRUE(shoal_window_finish(w, &err));
     shoal_batch out;
     shoal_batch_init(&out, p->column_count, p->types, SHOAL_BATCH_ROWS);
     buf[0] = 0;
