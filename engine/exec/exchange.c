@@ -102,8 +102,12 @@ void shoal_exchange_init(shoal_exchange *x, MPI_Comm comm)
     MPI_Comm_size(comm, &x->size);
     size_t n = (size_t)x->size;
     x->outgoing = shoal_xcalloc(n, sizeof(shoal_writer));
+    /* each destination's share of a round, and a quarter more, from the pool: a writer that
+     * grew from a small buffer by doubling copied and faulted in its pages every query step */
+    size_t share = SHOAL_EXCHANGE_ROUND_BYTES / n + SHOAL_EXCHANGE_ROUND_BYTES / (4 * n);
+    if (share < 64 * 1024) share = 64 * 1024;
     for (size_t i = 0; i < n; i++) {
-        shoal_writer_init(&x->outgoing[i], 64 * 1024);
+        x->outgoing[i].data = shoal_buffer_pool_get_huge(share, &x->outgoing[i].cap);
         x->outgoing[i].len = 0;
     }
     x->send_meta = shoal_xcalloc(2 * n, sizeof(int));
@@ -134,25 +138,27 @@ size_t shoal_exchange_buffered(const shoal_exchange *x)
 {
     size_t n = 0;
     for (int i = 0; i < x->size; i++) n += x->outgoing[i].len;
-    return n;
+    return x->broadcast ? n * (size_t)x->size : n; /* a broadcast's bytes go to every rank */
 }
 
 MPI_Request shoal_exchange_start(shoal_exchange *x, bool more)
 {
     if (x->phase != 0) shoal_fatal("exchange round started while one is in flight");
-    size_t total = 0;
+    size_t total = 0, shared = x->broadcast ? x->outgoing[x->rank].len : 0;
     int remote = 0, only = -1; /* destinations that go through MPI with bytes */
     for (int d = 0; d < x->size; d++) {
-        size_t len = x->keep_self && d == x->rank ? 0 : x->outgoing[d].len;
+        if (x->broadcast && d != x->rank && x->outgoing[d].len)
+            shoal_fatal("broadcast exchange with %zu bytes for rank %d alone", x->outgoing[d].len, d);
+        size_t len = x->keep_self && d == x->rank ? 0 : x->broadcast ? shared : x->outgoing[d].len;
         if (len > INT_MAX) shoal_fatal("exchange buffer of %zu bytes for rank %d exceeds one round", len, d);
         x->send_counts[d] = (int)len;
-        x->send_displs[d] = (int)total;
+        x->send_displs[d] = x->broadcast ? 0 : (int)total; /* a broadcast sends one buffer to all */
         x->send_meta[2 * d] = (int)len;
         x->send_meta[2 * d + 1] = more;
         total += len;
         if (len) remote++, only = d;
     }
-    if (total > INT_MAX) shoal_fatal("exchange round of %zu bytes is too large", total);
+    if (!x->broadcast && total > INT_MAX) shoal_fatal("exchange round of %zu bytes is too large", total);
     if (x->keep_self) {
         shoal_buffer_pool_put(x->self_buf, x->self_cap); /* not taken after the last round */
         shoal_writer *w = &x->outgoing[x->rank];
@@ -162,21 +168,30 @@ MPI_Request shoal_exchange_start(shoal_exchange *x, bool more)
             x->self_buf = w->data;
             x->self_len = w->len;
             x->self_cap = w->cap;
-            w->data = shoal_buffer_pool_get(w->cap, &w->cap);
+            w->data = shoal_buffer_pool_get_huge(w->cap, &w->cap);
             w->len = 0;
         }
     }
-    if (x->send_in_place && remote == 1) {
+    if (x->broadcast && x->keep_self && x->self_buf) {
+        x->send_from = x->self_buf; /* ours now, untouched until taken after the round */
+    } else if (x->broadcast && x->send_in_place) {
+        x->send_from = x->outgoing[x->rank].data;
+    } else if (x->send_in_place && remote == 1) {
         x->send_from = x->outgoing[only].data; /* left untouched until the round completes */
         x->send_displs[only] = 0;
     } else {
-        if (total > x->send_cap || x->send_buf == NULL) {
+        size_t copy = x->broadcast ? shared : total;
+        if (copy > x->send_cap || x->send_buf == NULL) {
             free(x->send_buf);
-            x->send_cap = total > x->send_cap * 2 ? total : x->send_cap * 2;
+            x->send_cap = copy > x->send_cap * 2 ? copy : x->send_cap * 2;
             x->send_buf = shoal_xmalloc(x->send_cap ? x->send_cap : 1);
         }
-        for (int d = 0; d < x->size; d++)
-            if (x->send_counts[d]) memcpy(x->send_buf + x->send_displs[d], x->outgoing[d].data, (size_t)x->send_counts[d]);
+        if (x->broadcast) {
+            if (shared) memcpy(x->send_buf, x->outgoing[x->rank].data, shared);
+        } else {
+            for (int d = 0; d < x->size; d++)
+                if (x->send_counts[d]) memcpy(x->send_buf + x->send_displs[d], x->outgoing[d].data, (size_t)x->send_counts[d]);
+        }
         x->send_from = x->send_buf;
     }
     for (int d = 0; d < x->size; d++) x->outgoing[d].len = 0;
@@ -203,7 +218,7 @@ MPI_Request shoal_exchange_continue(shoal_exchange *x)
         if (total > x->recv_cap || x->recv_buf == NULL) {
             shoal_buffer_pool_put(x->recv_buf, x->recv_cap);
             size_t want = total > x->recv_cap * 2 ? total : x->recv_cap * 2;
-            x->recv_buf = shoal_buffer_pool_get(want ? want : 1, &x->recv_cap);
+            x->recv_buf = shoal_buffer_pool_get_huge(want ? want : 1, &x->recv_cap);
         }
         x->recv_len = total;
         x->phase = 2;

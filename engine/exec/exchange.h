@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A query step starts a round once about this much is buffered (all destinations together). */
+#define SHOAL_EXCHANGE_ROUND_BYTES ((size_t)8 << 20)
+
 typedef struct shoal_exchange {
     MPI_Comm comm;
     int rank, size;
@@ -33,8 +36,12 @@ typedef struct shoal_exchange {
      *   whole (self_buf/self_len/self_cap after the round; the writer gets a pooled buffer) and
      *   recv_buf holds only the other ranks' bytes (recv_counts[rank] is 0).
      * send_in_place: when a single other rank gets bytes, MPI reads them from its writer (no
-     *   copy into send_buf); the caller must not write to any buffer while a round is in flight. */
-    bool keep_self, send_in_place;
+     *   copy into send_buf); the caller must not write to any buffer while a round is in flight.
+     * broadcast: every rank gets the same bytes. They are written once, into this rank's
+     *   buffer (shoal_exchange_write_all does), and MPI sends that one buffer to every rank
+     *   (the displacements overlap): no serialization or copy per destination. buffered()
+     *   counts what the round delivers (the bytes times the rank count). */
+    bool keep_self, send_in_place, broadcast;
     uint8_t *self_buf;
     size_t self_len, self_cap;
     const uint8_t *send_from; /* the round's send buffer (send_buf, or a writer's) */

@@ -3,7 +3,7 @@
 #include "engine/exec/query_dispatch.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange.h"
-#include "engine/exec/kernels.h"
+#include "engine/exec/exchange_partition.h"
 #include "runtime/error.h"
 #include "runtime/log.h"
 #include "runtime/memory.h"
@@ -17,7 +17,6 @@
 
 #define BATCHES_PER_TURN 16
 #define CHUNK_BYTES (1u << 20)
-#define ROUND_BYTES (8u << 20) /* an exchange round carries about this much per rank */
 
 typedef struct query_service {
     shoal_open_scan_fn open_scan;
@@ -126,9 +125,7 @@ typedef struct query_actor_state {
     shoal_exchange exchange;
     bool exchanging;
     bool produced_all;
-    uint64_t *hashes;
-    uint32_t **dest_rows;
-    uint32_t *dest_count;
+    shoal_partitioner partitioner;
     /* outcome */
     bool failed;
     shoal_query_rank_stats stats;
@@ -143,12 +140,9 @@ static void query_state_free(void *arg)
     shoal_operator_close(q->root);
     shoal_writer_free(&q->chunk);
     if (q->exchanging) {
-        for (int d = 0; d < q->exchange.size; d++) free(q->dest_rows[d]);
+        shoal_partitioner_free(&q->partitioner);
         shoal_exchange_free(&q->exchange);
     }
-    free(q->dest_rows);
-    free(q->dest_count);
-    free(q->hashes);
     shoal_arena_reset(&q->arena);
     if (q->temps) {
         q->temps->active_steps--;
@@ -217,30 +211,12 @@ static void send_self(shoal_rt *rt, query_actor_state *q)
 static void partition(query_actor_state *q, const shoal_batch *b)
 {
     uint32_t n = shoal_batch_rows(b);
-    int size = q->exchange.size;
     if (n == 0) return;
     q->stats.rows_sent += n;
-    if (q->output == SHOAL_STEP_BROADCAST || size == 1) {
-        int copies = q->output == SHOAL_STEP_BROADCAST ? size : 1;
-        for (int d = 0; d < copies; d++) shoal_batch_write(shoal_exchange_buffer(&q->exchange, d), b, NULL, 0);
-        return;
-    }
-    if (q->key_count == 0) { /* no keys: every row to rank 0 (a window over the whole input) */
-        shoal_batch_write(shoal_exchange_buffer(&q->exchange, 0), b, NULL, 0);
-        return;
-    }
-    q->hashes = shoal_xrealloc(q->hashes, (size_t)n * sizeof(uint64_t));
-    for (int k = 0; k < q->key_count; k++) kernel_hash_vector(&b->columns[q->keys[k]], b->sel, n, q->hashes, k > 0);
-    for (int d = 0; d < size; d++) {
-        q->dest_rows[d] = shoal_xrealloc(q->dest_rows[d], (size_t)n * sizeof(uint32_t));
-        q->dest_count[d] = 0;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        int d = (int)(q->hashes[i] % (uint64_t)size);
-        q->dest_rows[d][q->dest_count[d]++] = shoal_batch_row(b, i);
-    }
-    for (int d = 0; d < size; d++)
-        if (q->dest_count[d]) shoal_batch_write(shoal_exchange_buffer(&q->exchange, d), b, q->dest_rows[d], q->dest_count[d]);
+    if (q->output == SHOAL_STEP_BROADCAST) shoal_exchange_write_all(&q->exchange, b);
+    else if (q->exchange.size == 1 || q->key_count == 0) /* no keys: every row to rank 0 (a window over the whole input) */
+        shoal_exchange_write_to(&q->exchange, 0, b);
+    else shoal_exchange_write_hashed(&q->exchange, &q->partitioner, b, q->keys, q->key_count);
 }
 
 static void step_failed(shoal_rt *rt, query_actor_state *q, const shoal_eval_error *err)
@@ -290,7 +266,7 @@ static void exchange_turn(shoal_rt *rt, query_actor_state *q)
 {
     if ((q->cancelled || q->failed) && !q->produced_all) q->produced_all = true;
     shoal_eval_error err = {0};
-    for (int i = 0; i < BATCHES_PER_TURN && !q->produced_all && shoal_exchange_buffered(&q->exchange) < ROUND_BYTES; i++) {
+    for (int i = 0; i < BATCHES_PER_TURN && !q->produced_all && shoal_exchange_buffered(&q->exchange) < SHOAL_EXCHANGE_ROUND_BYTES; i++) {
         shoal_batch *b = q->root ? shoal_operator_next(q->root, &err) : NULL;
         if (b == NULL) {
             if (err.failed) step_failed(rt, q, &err);
@@ -299,7 +275,7 @@ static void exchange_turn(shoal_rt *rt, query_actor_state *q)
         }
         partition(q, b);
     }
-    if (q->produced_all || shoal_exchange_buffered(&q->exchange) >= ROUND_BYTES) start_round(rt, q);
+    if (q->produced_all || shoal_exchange_buffered(&q->exchange) >= SHOAL_EXCHANGE_ROUND_BYTES) start_round(rt, q);
     else send_self(rt, q);
 }
 
@@ -389,9 +365,9 @@ static void start_query(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void 
         shoal_exchange_init(&q->exchange, shoal_comm_pool_get(shoal_rt_comm_pool(rt), comm_index));
         q->exchange.keep_self = true;     /* this rank's own rows stay here without a copy */
         q->exchange.send_in_place = true; /* nothing is produced while a round is in flight */
+        q->exchange.broadcast = q->output == SHOAL_STEP_BROADCAST; /* one copy sent to every rank */
         q->exchanging = true;
-        q->dest_rows = shoal_xcalloc((size_t)q->exchange.size, sizeof(uint32_t *));
-        q->dest_count = shoal_xcalloc((size_t)q->exchange.size, sizeof(uint32_t));
+        shoal_partitioner_init(&q->partitioner, q->exchange.size);
     }
     shoal_eval_error err = {0};
     if (!(rank0_only && q->ctx.rank != 0) && (q->root = shoal_operator_open(plan, &q->ctx, &err)) == NULL)
