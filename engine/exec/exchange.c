@@ -129,6 +129,10 @@ void shoal_exchange_free(shoal_exchange *x)
     free(x->recv_counts);
     free(x->recv_displs);
     free(x->send_buf);
+    free(x->send_types);
+    free(x->byte_types);
+    free(x->type_counts);
+    free(x->zero_displs);
     shoal_buffer_pool_put(x->recv_buf, x->recv_cap);
     shoal_buffer_pool_put(x->self_buf, x->self_cap);
     memset(x, 0, sizeof *x);
@@ -179,6 +183,8 @@ MPI_Request shoal_exchange_start(shoal_exchange *x, bool more)
     } else if (x->send_in_place && remote == 1) {
         x->send_from = x->outgoing[only].data; /* left untouched until the round completes */
         x->send_displs[only] = 0;
+    } else if (x->send_in_place) {
+        x->send_from = NULL; /* MPI reads every writer where it is (continue: MPI_Ialltoallw) */
     } else {
         size_t copy = x->broadcast ? shared : total;
         if (copy > x->send_cap || x->send_buf == NULL) {
@@ -222,8 +228,36 @@ MPI_Request shoal_exchange_continue(shoal_exchange *x)
         }
         x->recv_len = total;
         x->phase = 2;
-        MPI_Ialltoallv(x->send_from, x->send_counts, x->send_displs, MPI_BYTE, x->recv_buf, x->recv_counts,
-                       x->recv_displs, MPI_BYTE, x->comm, &req);
+        if (x->send_from) {
+            MPI_Ialltoallv(x->send_from, x->send_counts, x->send_displs, MPI_BYTE, x->recv_buf, x->recv_counts,
+                           x->recv_displs, MPI_BYTE, x->comm, &req);
+        } else {
+            /* several writers sent in place: each destination's bytes are one block at its
+             * writer's address (an hindexed type from MPI_BOTTOM), no copy into send_buf */
+            int n = x->size;
+            if (x->send_types == NULL) {
+                x->send_types = shoal_xcalloc((size_t)n, sizeof(MPI_Datatype));
+                x->byte_types = shoal_xcalloc((size_t)n, sizeof(MPI_Datatype));
+                x->type_counts = shoal_xcalloc((size_t)n, sizeof(int));
+                x->zero_displs = shoal_xcalloc((size_t)n, sizeof(int));
+                for (int d = 0; d < n; d++) x->byte_types[d] = MPI_BYTE;
+            }
+            for (int d = 0; d < n; d++) {
+                x->send_types[d] = MPI_BYTE;
+                x->type_counts[d] = 0;
+                if (x->send_counts[d] == 0) continue;
+                MPI_Aint at;
+                int len = x->send_counts[d];
+                MPI_Get_address(x->outgoing[d].data, &at);
+                MPI_Type_create_hindexed(1, &len, &at, MPI_BYTE, &x->send_types[d]);
+                MPI_Type_commit(&x->send_types[d]);
+                x->type_counts[d] = 1;
+            }
+            MPI_Ialltoallw(MPI_BOTTOM, x->type_counts, x->zero_displs, x->send_types, x->recv_buf, x->recv_counts,
+                           x->recv_displs, x->byte_types, x->comm, &req);
+            for (int d = 0; d < n; d++) /* freed now, released by MPI when the round completes */
+                if (x->type_counts[d]) MPI_Type_free(&x->send_types[d]);
+        }
     } else if (x->phase == 2) {
         x->phase = 0;
         x->bytes_received += x->recv_len + x->self_len;

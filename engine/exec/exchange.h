@@ -35,8 +35,9 @@ typedef struct shoal_exchange {
      * keep_self: this rank's own bytes skip MPI: the buffer it was written in is handed over
      *   whole (self_buf/self_len/self_cap after the round; the writer gets a pooled buffer) and
      *   recv_buf holds only the other ranks' bytes (recv_counts[rank] is 0).
-     * send_in_place: when a single other rank gets bytes, MPI reads them from its writer (no
-     *   copy into send_buf); the caller must not write to any buffer while a round is in flight.
+     * send_in_place: MPI reads the bytes from the writers (no copy into send_buf): from the one
+     *   writer with bytes by MPI_Ialltoallv, from several by MPI_Ialltoallw (an hindexed type at
+     *   each writer's address); the caller must not write to any buffer while a round is in flight.
      * broadcast: every rank gets the same bytes. They are written once, into this rank's
      *   buffer (shoal_exchange_write_all does), and MPI sends that one buffer to every rank
      *   (the displacements overlap): no serialization or copy per destination. buffered()
@@ -44,7 +45,9 @@ typedef struct shoal_exchange {
     bool keep_self, send_in_place, broadcast;
     uint8_t *self_buf;
     size_t self_len, self_cap;
-    const uint8_t *send_from; /* the round's send buffer (send_buf, or a writer's) */
+    const uint8_t *send_from; /* the round's send buffer (send_buf, or a writer's; NULL: every writer's) */
+    MPI_Datatype *send_types, *byte_types; /* send_in_place with several destinations (Ialltoallw) */
+    int *type_counts, *zero_displs;
 } shoal_exchange;
 
 /* A process-wide pool of large byte buffers (exchange rounds, intermediate results): memory
