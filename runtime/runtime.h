@@ -39,6 +39,8 @@ void shoal_rt_destroy(shoal_rt *rt);
 
 int shoal_rt_rank(const shoal_rt *rt);
 int shoal_rt_size(const shoal_rt *rt);
+/* How many of the world's ranks run on this rank's node (they share its memory). */
+int shoal_rt_node_ranks(const shoal_rt *rt);
 MPI_Comm shoal_rt_world(const shoal_rt *rt);
 shoal_comm_pool *shoal_rt_comm_pool(shoal_rt *rt);
 void shoal_rt_set_batch_limit(shoal_rt *rt, int limit);

@@ -49,6 +49,7 @@ struct shoal_rt {
     MPI_Comm world;   /* the caller's world: collectives at create/destroy */
     MPI_Comm control; /* private duplicate for actor messages */
     int rank, size;
+    int node_ranks; /* ranks of world on this node (MPI_COMM_TYPE_SHARED) */
     shoal_comm_pool comm_pool;
     int batch_limit;
 

@@ -27,6 +27,10 @@ shoal_rt *shoal_rt_create(MPI_Comm world)
     MPI_Comm_rank(world, &rt->rank);
     MPI_Comm_size(world, &rt->size);
     MPI_Comm_dup(world, &rt->control);
+    MPI_Comm node;
+    MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &rt->node_ranks);
+    MPI_Comm_free(&node);
     shoal_comm_pool_init(&rt->comm_pool, world, SHOAL_COMM_POOL_SIZE);
     rt->batch_limit = SHOAL_DEFAULT_BATCH_LIMIT;
     rt->next_actor_id = SHOAL_ACTOR_FIRST_DYNAMIC;
@@ -58,6 +62,7 @@ void shoal_rt_destroy(shoal_rt *rt)
 
 int shoal_rt_rank(const shoal_rt *rt) { return rt->rank; }
 int shoal_rt_size(const shoal_rt *rt) { return rt->size; }
+int shoal_rt_node_ranks(const shoal_rt *rt) { return rt->node_ranks; }
 MPI_Comm shoal_rt_world(const shoal_rt *rt) { return rt->world; }
 shoal_comm_pool *shoal_rt_comm_pool(shoal_rt *rt) { return &rt->comm_pool; }
 void shoal_rt_set_batch_limit(shoal_rt *rt, int limit) { rt->batch_limit = limit > 0 ? limit : 1; }

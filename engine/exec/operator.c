@@ -4,6 +4,7 @@
 #include "engine/exec/operator.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/hash_join.h"
+#include "engine/exec/memory_budget.h"
 #include "engine/exec/window.h"
 #include "runtime/error.h"
 #include "runtime/memory.h"
@@ -273,6 +274,7 @@ static shoal_batch *next_windowed(shoal_operator *op, shoal_eval_error *err)
 shoal_batch *shoal_operator_next(shoal_operator *op, shoal_eval_error *err)
 {
     if (op->finished || err->failed) return NULL;
+    if (!shoal_memory_budget_check(&op->ctx->memory_check_countdown, op->ctx->rank, err)) return NULL;
     const shoal_plan *p = op->plan;
     shoal_batch *result = NULL;
     switch ((shoal_plan_kind)p->kind) {

@@ -43,6 +43,7 @@ struct shoal_exec_context {
     const shoal_temp_result *temps;
     /* counters for EXPLAIN ANALYZE and tests */
     uint64_t rows_scanned, blocks_read, blocks_skipped;
+    uint32_t memory_check_countdown; /* batches until the next memory budget check */
 };
 
 typedef struct shoal_operator shoal_operator;

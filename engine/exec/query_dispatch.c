@@ -4,6 +4,7 @@
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange.h"
 #include "engine/exec/exchange_partition.h"
+#include "engine/exec/memory_budget.h"
 #include "runtime/error.h"
 #include "runtime/log.h"
 #include "runtime/memory.h"
@@ -299,6 +300,8 @@ static void exchange_progress(shoal_rt *rt, query_actor_state *q)
         if (recv) temp_append(t, recv + before, x->recv_len - before);
         temps_own(q->temps, recv, recv_cap);
         temps_own(q->temps, self, self_cap);
+        shoal_eval_error err = {0};
+        if (!shoal_memory_budget_check_now(q->ctx.rank, &err)) step_failed(rt, q, &err);
     }
     if (!q->produced_all || x->any_more) {
         send_self(rt, q); /* produce more, or keep joining rounds */
@@ -395,6 +398,7 @@ void shoal_query_service_start(shoal_rt *rt, shoal_open_scan_fn open_scan, void 
     static query_service services[1]; /* one runtime per process */
     services[0].open_scan = open_scan;
     services[0].scan_arg = scan_arg;
+    shoal_memory_budget_init(shoal_rt_node_ranks(rt));
     shoal_system_register(rt, SHOAL_MSG_QUERY_START, start_query, &services[0]);
     shoal_system_register(rt, SHOAL_MSG_QUERY_RELEASE, release_query, NULL);
 }
