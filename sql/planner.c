@@ -9,6 +9,7 @@
  * materialize() turns a relation into a step whose output every rank keeps, and the relation
  * becomes a RECEIVE of that intermediate result. */
 #include "sql/planner.h"
+#include "sql/plan_prune.h"
 #include "sql/binder.h"
 #include "engine/load/load_errors_log.h"
 #include "engine/load/stats_view.h"
@@ -2828,7 +2829,9 @@ bool shoal_plan_select(const shoal_catalog *cat, const shoal_ast_query *q, const
     pc.gid_table = shoal_arena_alloc(arena, sizeof(shoal_table_def *) * MAX_GIDS);
     pc.gid_column = shoal_arena_alloc(arena, sizeof(int) * MAX_GIDS);
     pc.steps = shoal_arena_alloc(arena, sizeof(shoal_query_step) * SHOAL_MAX_QUERY_STEPS);
-    return plan_top(&pc, q, NULL, out);
+    if (!plan_top(&pc, q, NULL, out)) return false;
+    if (getenv("SHOAL_NO_PRUNE") == NULL) shoal_plan_prune_columns(out, arena); /* false: kept as planned */
+    return true;
 }
 
 static void explain_steps(const shoal_select_plan *plan, int rank_count, const shoal_query_rank_stats *stats, char *buf,

@@ -9,7 +9,8 @@
 # where they are: DS_DIST_NONE; the ALL tables: DS_DIST_ALL_NONE; customer is broadcast in Q3:
 # DS_BCAST_INNER; Q9 moves the filtered part rows), and EXPLAIN ANALYZE
 # of a join on the co-located keys reports 0 bytes moved between ranks by exchanges, while a
-# join that is not co-located (customer to orders on the customer key) moves some.
+# join that is not co-located (customer to orders on the customer key) moves some; Q13's
+# redistributed orders carry no column that only its filter read (column pruning).
 set -euo pipefail
 if [ $# -lt 2 ]; then
   sed -n '2,11p' "$0" >&2
@@ -52,4 +53,14 @@ shoal -c "EXPLAIN ANALYZE SELECT COUNT(*) FROM orders JOIN customer ON o_custkey
 moved=$(sed -n 's/.*; \([0-9]*\) bytes moved between ranks by exchanges.*/\1/p' a2.out)
 [ -n "$moved" ] && [ "$moved" -gt 0 ] || { cat a2.out >&2; fail "the join that is not co-located moved no bytes"; }
 grep -q "actual: rows=" a2.out || { cat a2.out >&2; fail "EXPLAIN ANALYZE shows no actual rows per step"; }
-echo "[explain] co-located join: 0 bytes moved; customer-orders join: $moved bytes; PASS"
+# Column pruning: Q13 redistributes the orders that pass its o_comment filter; o_comment itself
+# (~49 bytes) must stay behind: the step moves o_orderkey and o_custkey only (~12 bytes a row).
+{ printf 'EXPLAIN ANALYZE '; cat "$HERE/queries/13.sql"; } >a13.sql
+shoal -f a13.sql >a13.out 2>&1 || fail "EXPLAIN ANALYZE of Q13 failed: $(cat a13.out)"
+step0=$(grep -A1 "Redistribute by hash (DS_DIST_INNER) step=0" a13.out | sed -n 's/.*actual: rows=\([0-9]*\) .*bytes moved=\([0-9]*\) .*/\1 \2/p')
+[ -n "$step0" ] || { cat a13.out >&2; fail "Q13: no redistributed step 0 with actual figures"; }
+read -r rows13 bytes13 <<<"$step0"
+# about half of the rows stay on their rank; what moves must average under 20 bytes a row
+[ "$rows13" -gt 0 ] && [ $((bytes13 * 2 / rows13)) -lt 20 ] ||
+  { cat a13.out >&2; fail "Q13: step 0 moved $bytes13 bytes for $rows13 rows: unread columns travel"; }
+echo "[explain] co-located join: 0 bytes moved; customer-orders join: $moved bytes; Q13's orders step: $bytes13 bytes for $rows13 rows; PASS"
