@@ -681,6 +681,7 @@ static bool exec_tpch_generate(shoal_sql_session *s, const shoal_ast_call *n, co
         spec.source = SHOAL_LOAD_TPCH;
         spec.tpch_table = TPCH_LAYOUT[i].table;
         spec.scale_factor = sf;
+        spec.release_tpch_pool = i + 1 == sizeof TPCH_LAYOUT / sizeof TPCH_LAYOUT[0];
         shoal_load_outcome out;
         if (!shoal_load_run(s->rt, &s->catalog, fresh, &spec, NULL, NULL, &out, err)) return false;
         total_rows += out.rows;

@@ -63,6 +63,7 @@ typedef struct load_job {
     int32_t tpch_table;
     double scale_factor;
     uint8_t tpch_pool; /* every rank builds its share of the text pool first, then all swap */
+    uint8_t tpch_release_pool; /* the last table of a generation: unmap the pool when done */
 } load_job;
 
 static void job_free(load_job *j)
@@ -140,6 +141,7 @@ static void job_write_common(shoal_writer *w, const load_job *j)
     shoal_put_i32(w, j->tpch_table);
     shoal_put_f64(w, j->scale_factor);
     shoal_put_u8(w, j->tpch_pool);
+    shoal_put_u8(w, j->tpch_release_pool);
 }
 
 static bool job_read(shoal_reader *r, load_job *j)
@@ -183,6 +185,7 @@ static bool job_read(shoal_reader *r, load_job *j)
     j->tpch_table = shoal_get_i32(r);
     j->scale_factor = shoal_get_f64(r);
     j->tpch_pool = shoal_get_u8(r);
+    j->tpch_release_pool = shoal_get_u8(r);
     j->range_count = shoal_get_i32(r);
     if (r->failed || j->range_count < 0 || (size_t)j->range_count > r->len) return false;
     j->ranges = shoal_xcalloc((size_t)j->range_count + 1, sizeof(load_range));
@@ -280,6 +283,8 @@ static void load_actor_free(void *arg)
         shoal_batch_free(&a->scratch);
     }
     if (a->pool) tpch_text_pool_free(a->pool);
+    /* after the generator and the batches that borrowed its strings are gone */
+    if (a->job.source == SHOAL_LOAD_TPCH && a->job.tpch_release_pool) tpch_text_pool_release();
     free(a->pool_counts);
     free(a->pool_displs);
     if (a->reader) shoal_copy_reader_close(a->reader);
@@ -1044,6 +1049,7 @@ bool shoal_load_run(shoal_rt *rt, shoal_catalog *cat, shoal_table_def *table, co
         job.scale_factor = spec->scale_factor;
         /* the first generation in this cluster: the ranks build the text pool together */
         job.tpch_pool = !tpch_text_pool_built();
+        job.tpch_release_pool = spec->release_tpch_pool;
         total = (uint64_t)tpch_driver_row_count((tpch_table)spec->tpch_table, spec->scale_factor);
     }
     /* AUTO: ALL when the input is small (at most 100,000 rows, or 10 MB of files) */

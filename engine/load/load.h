@@ -52,6 +52,8 @@ typedef struct shoal_load_spec {
     /* TPCH */
     int tpch_table;   /* tpch_table */
     double scale_factor;
+    bool release_tpch_pool; /* TPCH: the last table of a generation; the ranks then unmap the
+                               300 MB text pool (a later generation builds it again) */
 } shoal_load_spec;
 
 typedef struct shoal_load_outcome {

@@ -171,6 +171,8 @@ char *tpch_text_pool_alloc(void);
 bool tpch_text_pool_build_piece(char *pool, int piece);
 /* Makes a complete buffer the process's pool (takes it; freed if a pool exists already). */
 void tpch_text_pool_install(char *pool);
+/* Unmaps the installed pool (when no generator runs any more); the next use builds one again. */
+void tpch_text_pool_release(void);
 /* Frees a buffer from tpch_text_pool_alloc that was not installed. */
 void tpch_text_pool_free(char *pool);
 

@@ -14,7 +14,7 @@
 enum { MAX_SENTENCE_BYTES = 512 };
 #define POOL_ALIGN ((size_t)2 << 20)
 
-static _Atomic(char *) the_pool; /* never unmapped once set */
+static _Atomic(char *) the_pool; /* unmapped only by tpch_text_pool_release, between generations */
 static pthread_mutex_t the_pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Appends a word: a fixed 16-byte copy (texts are padded, and every destination has room
@@ -247,6 +247,15 @@ void tpch_text_pool_install(char *pool)
         atomic_store_explicit(&the_pool, pool, memory_order_release);
     pthread_mutex_unlock(&the_pool_lock);
     if (!taken)
+        tpch_text_pool_free(pool);
+}
+
+void tpch_text_pool_release(void)
+{
+    pthread_mutex_lock(&the_pool_lock);
+    char *pool = atomic_exchange_explicit(&the_pool, NULL, memory_order_acq_rel);
+    pthread_mutex_unlock(&the_pool_lock);
+    if (pool)
         tpch_text_pool_free(pool);
 }
 
