@@ -92,6 +92,15 @@ void shoal_buffer_pool_put(uint8_t *buf, size_t cap)
     free(buf);
 }
 
+void shoal_buffer_pool_release(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    for (int i = 0; i < pool_count; i++) free(pool[i].buf);
+    pool_count = 0;
+    pool_bytes = 0;
+    pthread_mutex_unlock(&pool_lock);
+}
+
 /* ---- the exchange ---- */
 
 void shoal_exchange_init(shoal_exchange *x, MPI_Comm comm)

@@ -59,6 +59,8 @@ uint8_t *shoal_buffer_pool_get(size_t need, size_t *cap);
  * arrays read at random (hash tables). */
 uint8_t *shoal_buffer_pool_get_huge(size_t need, size_t *cap);
 void shoal_buffer_pool_put(uint8_t *buf, size_t cap);
+/* Frees every pooled buffer (the memory budget does, before it fails a query). */
+void shoal_buffer_pool_release(void);
 
 void shoal_exchange_init(shoal_exchange *x, MPI_Comm comm);
 void shoal_exchange_free(shoal_exchange *x);

@@ -3,8 +3,10 @@
  * with it the cluster. Checked by resident size (what the OOM killer looks at), every
  * MEMORY_CHECK_INTERVAL batches an operator pulls and after each exchange round. */
 #include "engine/exec/memory_budget.h"
+#include "engine/exec/exchange.h"
 #include "runtime/system_actor.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -61,6 +63,13 @@ bool shoal_memory_budget_check_now(int rank, shoal_eval_error *err)
 {
     if (budget_bytes == 0) return true;
     uint64_t resident = shoal_resident_bytes();
+    if (resident <= budget_bytes) return true;
+    /* memory this rank holds but no longer uses first: the exchange's pooled buffers, and what
+     * malloc keeps after earlier queries freed it (else one query near the budget would leave
+     * the rank over it for good) */
+    shoal_buffer_pool_release();
+    malloc_trim(0);
+    resident = shoal_resident_bytes();
     if (resident <= budget_bytes) return true;
     return shoal_eval_fail(err, "53200", "out of memory: rank %d holds %.1f MiB, over its budget of %.1f MiB (%s)", rank,
                            (double)resident / 1048576.0, (double)budget_bytes / 1048576.0, budget_source);
