@@ -18,7 +18,7 @@ void shoal_vector_init(shoal_vector *v, shoal_type type, uint32_t capacity)
 
 void shoal_vector_free(shoal_vector *v)
 {
-    free(v->data);
+    if (!v->borrowed) free(v->data);
     free(v->validity);
     shoal_arena_reset(&v->heap);
     memset(v, 0, sizeof *v);
@@ -30,6 +30,21 @@ void shoal_vector_reset(shoal_vector *v)
     free(v->validity);
     v->validity = NULL;
     shoal_arena_rewind(&v->heap);
+    if (v->borrowed) { /* writes after a reset must not land in the lender's memory */
+        v->data = NULL;
+        v->capacity = 0;
+        v->borrowed = false;
+    }
+}
+
+void shoal_vector_borrow(shoal_vector *v, void *data, uint32_t count)
+{
+    if (!v->borrowed) free(v->data);
+    free(v->validity);
+    v->validity = NULL;
+    v->data = data;
+    v->count = v->capacity = count;
+    v->borrowed = true;
 }
 
 void shoal_vector_reserve(shoal_vector *v, uint32_t capacity)
@@ -38,7 +53,14 @@ void shoal_vector_reserve(shoal_vector *v, uint32_t capacity)
     uint32_t cap = v->capacity ? v->capacity : 16;
     while (cap < capacity) cap *= 2;
     size_t width = shoal_type_size(v->type);
-    v->data = shoal_xrealloc(v->data, (size_t)cap * width);
+    if (v->borrowed) { /* the values into memory of the vector's own */
+        void *own = shoal_xmalloc((size_t)cap * width);
+        if (v->count) memcpy(own, v->data, (size_t)v->count * width);
+        v->data = own;
+        v->borrowed = false;
+    } else {
+        v->data = shoal_xrealloc(v->data, (size_t)cap * width);
+    }
     if (v->validity) {
         size_t old = validity_words(v->capacity), now = validity_words(cap);
         v->validity = shoal_xrealloc(v->validity, now * sizeof(uint64_t));

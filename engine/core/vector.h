@@ -20,6 +20,9 @@ typedef struct shoal_vector {
     void *data;
     uint64_t *validity; /* NULL: no NULLs */
     shoal_arena heap;   /* string bytes */
+    bool borrowed;      /* data is not the vector's (a received wire buffer's values): never
+                         * freed or written; reset drops it, reserve copies it into memory of
+                         * the vector's own before growing */
 } shoal_vector;
 
 void shoal_vector_init(shoal_vector *v, shoal_type type, uint32_t capacity);
@@ -27,6 +30,11 @@ void shoal_vector_free(shoal_vector *v);
 /* Drops the values (and string bytes), keeps the memory for reuse. */
 void shoal_vector_reset(shoal_vector *v);
 void shoal_vector_reserve(shoal_vector *v, uint32_t capacity);
+/* Makes the vector's values the `count` values at `data` (aligned for the type), which the
+ * vector neither frees nor writes: they must outlive its use (batch_wire's reader). Any memory
+ * of its own is freed, and so is the validity (every value valid; set NULLs after); the heap
+ * is untouched. */
+void shoal_vector_borrow(shoal_vector *v, void *data, uint32_t count);
 
 static inline bool shoal_vector_is_null(const shoal_vector *v, uint32_t row)
 {

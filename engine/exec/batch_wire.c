@@ -2,10 +2,13 @@
  * Every exchanged byte passes through here twice (written on one rank, read on another), so
  * both directions work a column at a time: one reservation per column, typed gathers of the
  * selected rows, string bytes copied inline (no call per value), validity bits copied as
- * whole bytes when the rows are the vector's own; the reader reuses the output batch's
- * vectors from batch to batch instead of freeing and allocating them. */
+ * whole bytes when the rows are the vector's own; the reader borrows fixed-width values from
+ * the buffer (each value array is padded to its type's alignment from the batch's start) and
+ * reuses the output batch's vectors from batch to batch instead of freeing and allocating
+ * them. */
 #include "engine/exec/batch_wire.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,12 +158,27 @@ static inline void put_le32(uint8_t *p, uint32_t v)
     for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* Zero bytes up to the next multiple of `align` (a power of two) from the batch's start. */
+static void write_pad(shoal_writer *w, size_t start, size_t align)
+{
+    size_t n = (start - w->len) & (align - 1);
+    if (n) memset(shoal_writer_reserve(w, n), 0, n);
+}
+
+/* The alignment a value array gets (from the batch's start): its width, up to 16. */
+static size_t value_align(size_t width)
+{
+    size_t a = width & (~width + 1);
+    return a > 16 ? 16 : a;
+}
+
 void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *rows, uint32_t row_count)
 {
     if (rows == NULL) {
         row_count = shoal_batch_rows(b);
         rows = b->sel; /* NULL: identity */
     }
+    size_t start = w->len;
     uint8_t *head = shoal_writer_reserve(w, 8);
     uint32_t ncols = (uint32_t)b->column_count;
     put_le32(head, ncols);
@@ -176,13 +194,31 @@ void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *ro
         h[7] = nulls;
         if (nulls) write_validity(w, v, rows, row_count);
         shoal_physical phys = shoal_type_physical(v->type);
-        if (phys == SHOAL_PHYS_STRING) write_strings(w, v, rows, row_count);
-        else write_values(w, v, rows, row_count, shoal_physical_size(phys));
+        if (phys == SHOAL_PHYS_STRING) {
+            write_strings(w, v, rows, row_count);
+        } else {
+            size_t width = shoal_physical_size(phys);
+            write_pad(w, start, value_align(width));
+            write_values(w, v, rows, row_count, width);
+        }
     }
+    write_pad(w, start, 16); /* the next batch starts as aligned as this one */
 }
 
-/* Reads one column's validity, values and strings into v (reset, nrows capacity). */
-static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows)
+/* Skips the zero bytes write_pad wrote. */
+static bool read_pad(shoal_reader *r, size_t start, size_t align)
+{
+    size_t n = (start - r->pos) & (align - 1);
+    if (r->failed || n > r->len - r->pos) return r->failed = true, false;
+    r->pos += n;
+    return true;
+}
+
+/* Reads one column's validity, values and strings into v (reset; strings: nrows capacity).
+ * Fixed-width values are borrowed from the buffer where they lie aligned for their type (they
+ * do when the buffer and the batch's start are 16-byte aligned: pool buffers and writers'
+ * data, batches written one after another), else copied. */
+static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows, size_t start)
 {
     bool nulls = shoal_get_u8(r) != 0;
     const uint8_t *bits = NULL;
@@ -209,8 +245,18 @@ static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows)
             pos += len;
         }
         r->pos = pos;
-    } else if (!shoal_get_bytes(r, v->data, (size_t)nrows * shoal_physical_size(phys))) {
-        return false;
+    } else {
+        size_t width = shoal_physical_size(phys), align = value_align(width), bytes = (size_t)nrows * width;
+        if (!read_pad(r, start, align)) return false;
+        if (bytes > r->len - r->pos) return r->failed = true, false;
+        const uint8_t *src = r->data + r->pos;
+        if (((uintptr_t)src & (align - 1)) == 0) {
+            shoal_vector_borrow(v, (void *)(uintptr_t)src, nrows); /* the reader's buffer is never written */
+        } else {
+            shoal_vector_reserve(v, nrows);
+            memcpy(v->data, src, bytes);
+        }
+        r->pos += bytes;
     }
     v->count = nrows;
     if (bits && nrows) {
@@ -228,6 +274,7 @@ static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows)
 
 bool shoal_batch_read(shoal_reader *r, shoal_batch *out)
 {
+    size_t start = r->pos;
     uint32_t ncols = shoal_get_u32(r), nrows = shoal_get_u32(r);
     if (r->failed || ncols > 4096 || (size_t)nrows > r->len) {
         shoal_batch_free(out);
@@ -254,16 +301,19 @@ bool shoal_batch_read(shoal_reader *r, shoal_batch *out)
             return r->failed = true, false;
         }
         shoal_vector *v = &out->columns[c];
+        /* strings need their array of nrows; fixed widths are borrowed, or reserved when copied */
+        uint32_t need = shoal_type_physical(t) == SHOAL_PHYS_STRING ? nrows : 1;
         if (reuse && memcmp(&v->type, &t, sizeof t) == 0) {
             shoal_vector_reset(v);
-            shoal_vector_reserve(v, nrows);
+            shoal_vector_reserve(v, need);
         } else {
             if (reuse) shoal_vector_free(v);
-            shoal_vector_init(v, t, nrows);
+            shoal_vector_init(v, t, need);
         }
         if (!reuse) out->column_count = (int)c + 1; /* so shoal_batch_free releases what was read */
-        if (!read_column(r, v, nrows)) return false;
+        if (!read_column(r, v, nrows, start)) return false;
     }
+    if (!read_pad(r, start, 16)) return false;
     out->count = nrows;
     return true;
 }

@@ -196,8 +196,9 @@ static size_t bitmap_words(uint32_t n) { return ((size_t)n + 63) / 64; }
 /* Ready `out` for `count` rows of `type`: no NULLs yet, empty heap. */
 static void prepare(shoal_vector *out, shoal_type type, uint32_t count)
 {
-    if (out->data == NULL || phys(out->type) != phys(type)) {
-        free(out->data);
+    if (out->borrowed || out->data == NULL || phys(out->type) != phys(type)) {
+        if (!out->borrowed) free(out->data);
+        out->borrowed = false;
         out->data = NULL;
         out->capacity = 0;
     }
