@@ -50,8 +50,6 @@ void shoal_memory_budget_init(int node_ranks)
     budget_source = "80% of the node's memory over its ranks; set SHOAL_RANK_MEMORY_MB to change";
 }
 
-uint64_t shoal_memory_budget(void) { return budget_bytes; }
-
 bool shoal_memory_budget_check(uint32_t *countdown, int rank, shoal_eval_error *err)
 {
     if (budget_bytes == 0 || (*countdown)-- > 0) return true;

@@ -11,7 +11,6 @@
 /* Once per process, before queries: SHOAL_RANK_MEMORY_MB (MiB, 0 = no limit), else 80% of the
  * node's memory (or of the cgroup's limit, if lower) divided by node_ranks. */
 void shoal_memory_budget_init(int node_ranks);
-uint64_t shoal_memory_budget(void); /* bytes; 0: no limit */
 /* Every so many calls (counted in *countdown): false with err set (53200) when over budget. */
 bool shoal_memory_budget_check(uint32_t *countdown, int rank, shoal_eval_error *err);
 bool shoal_memory_budget_check_now(int rank, shoal_eval_error *err);
