@@ -1,13 +1,17 @@
 /* Batch (de)serialization for exchanges and result gathering (see batch_wire.h).
  * Every exchanged byte passes through here twice (written on one rank, read on another), so
  * both directions work a column at a time: one reservation per column, typed gathers of the
- * selected rows, string bytes copied inline (no call per value), validity bits copied as
+ * selected rows (or, for a partition's few destinations, values compressed column-wise), string
+ * bytes copied inline with one masked load and one plain store (no call per value), string
+ * pointers rebuilt 8 at a time from the lengths' running sum, validity bits copied as
  * whole bytes when the rows are the vector's own; the reader borrows fixed-width values from
  * the buffer (each value array is padded to its type's alignment from the batch's start) and
  * reuses the output batch's vectors from batch to batch instead of freeing and allocating
  * them. */
 #include "engine/exec/batch_wire.h"
+#include "runtime/log.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +22,39 @@
 #define WIRE_BITS_ARE_VALIDITY 0
 #endif
 
-#if defined(__AVX512BW__) && defined(__AVX512VL__)
+#if defined(__AVX512F__)
 #include <immintrin.h>
-/* Copies a string's bytes: up to 64 with one or two 32-byte moves, the last one masked to the
- * length (masked-off bytes are neither read nor written, so nothing past either end is
- * touched and no branch depends on the length's fine detail); longer ones with memcpy.
- * Native AVX-512BW/VL only: SIMDe's emulation of masked loads may read the whole width. */
-static inline void copy_bytes(char *restrict dst, const char *restrict src, uint32_t len)
+#endif
+
+#if defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__BMI2__)
+#define COPY_SLACK 64
+/* Copies a string's bytes: up to 64 with one masked load (masked-off bytes are not read, so
+ * nothing past the source's end is touched) and one whole-register store, which writes up to
+ * COPY_SLACK bytes of garbage past dst + len: the caller has that room, and the next string
+ * overwrites them (a masked store costs several times a plain one on some cores); longer
+ * strings with memcpy. Native AVX-512BW only: SIMDe's emulation of masked loads may read the
+ * whole width. */
+static inline void copy_string(char *restrict dst, const char *restrict src, uint32_t len)
 {
-    if (len <= 32) {
-        __mmask32 m = (__mmask32)(len == 32 ? ~0u : (1u << len) - 1);
-        _mm256_mask_storeu_epi8(dst, m, _mm256_maskz_loadu_epi8(m, src));
-    } else if (len <= 64) {
-        _mm256_storeu_si256((__m256i *)dst, _mm256_loadu_si256((const __m256i *)src));
-        __mmask32 m = (__mmask32)(len == 64 ? ~0u : (1u << (len - 32)) - 1);
-        _mm256_mask_storeu_epi8(dst + 32, m, _mm256_maskz_loadu_epi8(m, src + 32));
-    } else {
+    if (len <= 64)
+        _mm512_storeu_si512(dst, _mm512_maskz_loadu_epi8(_cvtu64_mask64(_bzhi_u64(~0ull, len)), src));
+    else
         memcpy(dst, src, len);
-    }
+}
+/* The same for strings that are usually at most 16 bytes (a short declared length): one
+ * 16-byte move writes 16 bytes, not 64. */
+static inline void copy_short_string(char *restrict dst, const char *restrict src, uint32_t len)
+{
+    if (len <= 16)
+        _mm_storeu_si128((__m128i *)dst, _mm_maskz_loadu_epi8(_cvtu32_mask16((uint16_t)_bzhi_u32(~0u, len)), src));
+    else
+        copy_string(dst, src, len);
 }
 #else
+#define COPY_SLACK 0
 /* Copies a string's bytes: up to 64 with at most four overlapping 16-byte moves (no loop,
  * which the compiler would turn back into a memcpy call), longer ones with memcpy. */
-static inline void copy_bytes(char *restrict dst, const char *restrict src, uint32_t len)
+static inline void copy_string(char *restrict dst, const char *restrict src, uint32_t len)
 {
     if (len <= 16) {
         if (len >= 8) {
@@ -72,6 +86,7 @@ static inline void copy_bytes(char *restrict dst, const char *restrict src, uint
         memcpy(dst, src, len);
     }
 }
+#define copy_short_string copy_string
 #endif
 
 /* Whether any of the rows is NULL. */
@@ -114,26 +129,91 @@ static void writer_room(shoal_writer *w, size_t end)
 
 /* The lengths (a NULL row's string is garbage: it travels as empty), then the bytes, in one
  * pass: the bytes are written after the lengths' place as they come, the room growing when a
- * guess of 16 bytes a string falls short. */
+ * guess of 16 bytes a string falls short. copy(dst, src, len) may write COPY_SLACK bytes past
+ * a string's end: the room keeps that much spare. */
+#define WRITE_STRINGS(copy)                                                                           \
+    for (uint32_t i = 0; i < n; i++) {                                                                \
+        uint32_t r = rows ? rows[i] : i;                                                              \
+        uint32_t len = nulls && shoal_vector_is_null(v, r) ? 0 : s[r].len;                            \
+        if (at + len > limit) {                                                                       \
+            writer_room(w, at + len + (size_t)(n - i) * 16 + COPY_SLACK);                             \
+            data = w->data;                                                                           \
+            limit = w->cap - COPY_SLACK;                                                              \
+        }                                                                                             \
+        memcpy(data + lens_at + (size_t)i * 4, &len, 4);                                              \
+        copy((char *)data + at, s[r].ptr, len);                                                       \
+        at += len;                                                                                    \
+    }
+
 static void write_strings(shoal_writer *w, const shoal_vector *v, const uint32_t *rows, uint32_t n)
 {
     const shoal_string *s = v->data;
     bool nulls = v->validity != NULL;
     size_t lens_at = w->len, at = lens_at + (size_t)n * 4;
-    writer_room(w, at + (size_t)n * 16);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t r = rows ? rows[i] : i;
-        uint32_t len = nulls && shoal_vector_is_null(v, r) ? 0 : s[r].len;
-        if (at + len > w->cap) writer_room(w, at + len + (size_t)(n - i) * 16);
-        memcpy(w->data + lens_at + (size_t)i * 4, &len, 4);
-        copy_bytes((char *)w->data + at, s[r].ptr, len);
-        at += len;
+    writer_room(w, at + (size_t)n * 16 + COPY_SLACK);
+    uint8_t *data = w->data;
+    size_t limit = w->cap - COPY_SLACK;
+    if (v->type.length >= 1 && v->type.length <= 16) { /* declared short (VARCHAR(10)): 16-byte moves */
+        WRITE_STRINGS(copy_short_string)
+    } else {
+        WRITE_STRINGS(copy_string)
     }
     w->len = at;
 }
+#undef WRITE_STRINGS
 
-static void write_values(shoal_writer *w, const shoal_vector *v, const uint32_t *rows, uint32_t n, size_t width)
+/* The rows of a batch a write takes, when it knows them also as part[i] == which (i below
+ * rows_all: a batch without a selection vector). */
+typedef struct row_part {
+    const uint32_t *part;
+    uint32_t which, rows_all;
+} row_part;
+
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__BMI2__)
+#define HAVE_COMPRESS_VALUES 1
+/* 4- or 8-byte values of the rows in `rp`, straight from the column: each 16 rows' part
+ * numbers compared at once, the hits' values compressed in a register and stored whole (64
+ * bytes, up to 64 of them past the values: the caller made room), no row list read. Returns
+ * the bytes written. */
+static size_t compress_values(char *restrict dst, const char *restrict src, const row_part *rp, size_t width)
 {
+    const __m512i want = _mm512_set1_epi32((int)rp->which);
+    char *out = dst;
+    for (uint32_t i = 0; i < rp->rows_all; i += 16) {
+        uint32_t left = rp->rows_all - i; /* (bzhi reads only its index's low 8 bits) */
+        __mmask16 in = (__mmask16)(left >= 16 ? 0xffff : _bzhi_u32(0xffff, left));
+        __mmask16 hit = _mm512_mask_cmpeq_epi32_mask(in, _mm512_maskz_loadu_epi32(in, rp->part + i), want);
+        if (width == 8) {
+            __mmask8 lo = (__mmask8)hit, hi = (__mmask8)(hit >> 8);
+            __m512i a = _mm512_maskz_loadu_epi64(lo, src + (size_t)i * 8);
+            __m512i b = _mm512_maskz_loadu_epi64(hi, src + (size_t)(i + 8) * 8);
+            _mm512_storeu_si512(out, _mm512_maskz_compress_epi64(lo, a));
+            out += (size_t)__builtin_popcount(lo) * 8;
+            _mm512_storeu_si512(out, _mm512_maskz_compress_epi64(hi, b));
+            out += (size_t)__builtin_popcount(hi) * 8;
+        } else {
+            __m512i a = _mm512_maskz_loadu_epi32(hit, src + (size_t)i * 4);
+            _mm512_storeu_si512(out, _mm512_maskz_compress_epi32(hit, a));
+            out += (size_t)__builtin_popcount(hit) * 4;
+        }
+    }
+    return (size_t)(out - dst);
+}
+#else
+#define HAVE_COMPRESS_VALUES 0
+#endif
+
+static void write_values(shoal_writer *w, const shoal_vector *v, const uint32_t *rows, uint32_t n, size_t width,
+                         const row_part *rp)
+{
+#if HAVE_COMPRESS_VALUES
+    if (rp && (width == 8 || width == 4)) {
+        writer_room(w, w->len + (size_t)n * width + 64);
+        char *dst = shoal_writer_reserve(w, (size_t)n * width);
+        if (compress_values(dst, v->data, rp, width) != (size_t)n * width) shoal_fatal("batch_wire: row part and row list disagree");
+        return;
+    }
+#endif
     char *restrict dst = shoal_writer_reserve(w, (size_t)n * width);
     const char *restrict src = v->data;
     if (rows == NULL) {
@@ -172,12 +252,9 @@ static size_t value_align(size_t width)
     return a > 16 ? 16 : a;
 }
 
-void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *rows, uint32_t row_count)
+static void write_batch(shoal_writer *w, const shoal_batch *b, const uint32_t *rows, uint32_t row_count,
+                        const row_part *rp)
 {
-    if (rows == NULL) {
-        row_count = shoal_batch_rows(b);
-        rows = b->sel; /* NULL: identity */
-    }
     size_t start = w->len;
     uint8_t *head = shoal_writer_reserve(w, 8);
     uint32_t ncols = (uint32_t)b->column_count;
@@ -199,10 +276,27 @@ void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *ro
         } else {
             size_t width = shoal_physical_size(phys);
             write_pad(w, start, value_align(width));
-            write_values(w, v, rows, row_count, width);
+            write_values(w, v, rows, row_count, width, rp);
         }
     }
     write_pad(w, start, 16); /* the next batch starts as aligned as this one */
+}
+
+void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *rows, uint32_t row_count)
+{
+    if (rows == NULL) {
+        row_count = shoal_batch_rows(b);
+        rows = b->sel; /* NULL: identity */
+    }
+    write_batch(w, b, rows, row_count, NULL);
+}
+
+void shoal_batch_write_part(shoal_writer *w, const shoal_batch *b, const uint32_t *part, uint32_t which,
+                            const uint32_t *rows, uint32_t row_count)
+{
+    if (b->sel) shoal_fatal("shoal_batch_write_part: a batch with a selection vector");
+    row_part rp = {part, which, b->count};
+    write_batch(w, b, rows, row_count, HAVE_COMPRESS_VALUES ? &rp : NULL);
 }
 
 /* Skips the zero bytes write_pad wrote. */
@@ -214,13 +308,44 @@ static bool read_pad(shoal_reader *r, size_t start, size_t align)
     return true;
 }
 
+/* dst[i] = the i-th of n strings laid end to end from `at`, their lengths at lens (LE u32). */
+static void fill_strings(shoal_string *dst, const char *at, const uint8_t *lens, uint32_t n)
+{
+    uint32_t i = 0;
+#if defined(__AVX512F__)
+    /* 8 at a time: the lengths' running sum in a register gives 8 pointers; each (pointer,
+     * length) pair is one 16-byte shoal_string (the length widened to 8 bytes: zero padding) */
+    _Static_assert(sizeof(shoal_string) == 16 && offsetof(shoal_string, len) == 8, "shoal_string layout");
+    const __m512i lo_pairs = _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), hi_pairs = _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15);
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i base = _mm512_set1_epi64((int64_t)(uintptr_t)at);
+    for (; i + 8 <= n; i += 8) {
+        __m512i len = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(lens + (size_t)i * 4)));
+        __m512i sum = _mm512_add_epi64(len, _mm512_alignr_epi64(len, zero, 7)); /* inclusive scan */
+        sum = _mm512_add_epi64(sum, _mm512_alignr_epi64(sum, zero, 6));
+        sum = _mm512_add_epi64(sum, _mm512_alignr_epi64(sum, zero, 4));
+        __m512i ptr = _mm512_add_epi64(base, _mm512_sub_epi64(sum, len));
+        _mm512_storeu_si512(dst + i, _mm512_permutex2var_epi64(ptr, lo_pairs, len));
+        _mm512_storeu_si512(dst + i + 4, _mm512_permutex2var_epi64(ptr, hi_pairs, len));
+        base = _mm512_add_epi64(base, _mm512_permutexvar_epi64(_mm512_set1_epi64(7), sum));
+    }
+    at = (const char *)(uintptr_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(base));
+#endif
+    for (; i < n; i++) {
+        uint32_t len;
+        memcpy(&len, lens + (size_t)i * 4, 4);
+        dst[i] = (shoal_string){at, len};
+        at += len;
+    }
+}
+
 /* Reads one column's validity, values and strings into v (reset; strings: nrows capacity).
  * Fixed-width values are borrowed from the buffer where they lie aligned for their type (they
  * do when the buffer and the batch's start are 16-byte aligned: pool buffers and writers'
  * data, batches written one after another), else copied. */
 static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows, size_t start)
 {
-    bool nulls = shoal_get_u8(r) != 0;
+    bool nulls = r->data[r->pos++] != 0; /* within the header shoal_batch_read checked */
     const uint8_t *bits = NULL;
     if (nulls) {
         size_t nbytes = ((size_t)nrows + 7) / 8;
@@ -234,17 +359,15 @@ static bool read_column(shoal_reader *r, shoal_vector *v, uint32_t nrows, size_t
         if (r->failed || lens_bytes > r->len - r->pos) return r->failed = true, false;
         const uint8_t *lens = r->data + r->pos;
         r->pos += lens_bytes;
-        shoal_string *dst = v->data;
-        const char *base = (const char *)r->data;
-        size_t pos = r->pos, end = r->len;
+        uint64_t total = 0; /* first the bounds, once: the lengths' sum (no overflow: < 2^32 of them) */
         for (uint32_t i = 0; i < nrows; i++) {
             uint32_t len;
             memcpy(&len, lens + (size_t)i * 4, 4);
-            if (len > end - pos) return r->failed = true, false;
-            dst[i] = (shoal_string){base + pos, len}; /* borrowed: no copy */
-            pos += len;
+            total += len;
         }
-        r->pos = pos;
+        if (total > r->len - r->pos) return r->failed = true, false;
+        fill_strings(v->data, (const char *)r->data + r->pos, lens, nrows); /* borrowed: no copy */
+        r->pos += (size_t)total;
     } else {
         size_t width = shoal_physical_size(phys), align = value_align(width), bytes = (size_t)nrows * width;
         if (!read_pad(r, start, align)) return false;
@@ -292,11 +415,17 @@ bool shoal_batch_read(shoal_reader *r, shoal_batch *out)
     }
     for (uint32_t c = 0; c < ncols; c++) {
         shoal_type t = {0, 0, 0, 0, 0};
-        t.id = shoal_get_u8(r);
-        t.precision = shoal_get_u8(r);
-        t.scale = shoal_get_u8(r);
-        t.length = shoal_get_u32(r);
-        if (r->failed || t.id == SHOAL_TYPE_INVALID || t.id >= SHOAL_TYPE_COUNT) {
+        if (r->failed || r->len - r->pos < 8) { /* the column's header: as shoal_batch_write wrote it */
+            if (!reuse) out->column_count = (int)c;
+            return r->failed = true, false;
+        }
+        const uint8_t *h = r->data + r->pos;
+        t.id = h[0];
+        t.precision = h[1];
+        t.scale = h[2];
+        t.length = (uint32_t)h[3] | (uint32_t)h[4] << 8 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 24;
+        r->pos += 7; /* the nulls byte is read_column's */
+        if (t.id == SHOAL_TYPE_INVALID || t.id >= SHOAL_TYPE_COUNT) {
             if (!reuse) out->column_count = (int)c;
             return r->failed = true, false;
         }

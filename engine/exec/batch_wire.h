@@ -11,6 +11,11 @@
 
 /* Appends the selected rows of `b` (or the rows listed in `rows`, when given) to w. */
 void shoal_batch_write(shoal_writer *w, const shoal_batch *b, const uint32_t *rows, uint32_t row_count);
+/* The same for a batch without a selection vector whose rows are listed in `rows` and are also
+ * those with part[i] == which (i < b->count; a partitioning's destinations): the same bytes,
+ * written faster (fixed-width values taken column-wise, not row by row). */
+void shoal_batch_write_part(shoal_writer *w, const shoal_batch *b, const uint32_t *part, uint32_t which,
+                            const uint32_t *rows, uint32_t row_count);
 /* Reads one batch written by shoal_batch_write into `out`, which must be initialised (or
  * zeroed): it is freed and rebuilt with the written types. Values are not copied: strings
  * point into the reader's buffer, and fixed-width columns borrow it (shoal_vector_borrow)

@@ -2,7 +2,8 @@
  * (batch_wire.h): a copy for every rank (broadcast), everything to one rank, or each selected
  * row to the rank its key hash names (hash of the key columns mod the rank count: the loads'
  * DISTKEY placement, so KEY tables are co-located). The query actor's BROADCAST and
- * REDISTRIBUTE steps and the exchange benchmark (engine/exec/bench/) go through here. */
+ * REDISTRIBUTE steps, the loads' placement (engine/load) and the exchange benchmark
+ * (engine/exec/bench/) go through here. */
 #ifndef SHOAL_ENGINE_EXCHANGE_PARTITION_H
 #define SHOAL_ENGINE_EXCHANGE_PARTITION_H
 
@@ -14,12 +15,22 @@ typedef struct shoal_partitioner {
     int size;
     uint32_t capacity;  /* rows the arrays hold */
     uint64_t *hashes;
-    uint32_t *rows;     /* size * capacity: destination d's rows at d * capacity */
+    uint32_t *dest;     /* each row's destination (row i of the selected rows) */
+    uint32_t *rows;     /* destination d's rows at d * capacity (and some slack after) */
     uint32_t *count;    /* per destination */
 } shoal_partitioner;
 
 void shoal_partitioner_init(shoal_partitioner *p, int size);
 void shoal_partitioner_free(shoal_partitioner *p);
+/* Splits the selected rows of b over p->size destinations: by hash(keys) mod size (the DISTKEY
+ * placement), or round-robin starting with destination first % size (EVEN). Then
+ * p->count[d] rows go to d, listed in shoal_partitioner_rows(p, d) (ascending). */
+void shoal_partition_hashed(shoal_partitioner *p, const shoal_batch *b, const int32_t *keys, int key_count);
+void shoal_partition_round_robin(shoal_partitioner *p, const shoal_batch *b, uint64_t first);
+uint32_t *shoal_partitioner_rows(const shoal_partitioner *p, int dest);
+/* After a split of b: destination dest's rows of b appended to w in their wire form
+ * (batch_wire.h; column-wise for few destinations). */
+void shoal_partitioner_write(const shoal_partitioner *p, shoal_writer *w, const shoal_batch *b, int dest);
 
 /* The selected rows of b to every rank: written once when x->broadcast is set, else into
  * every rank's buffer. */

@@ -6,6 +6,7 @@
 #include "engine/catalog/column_stats.h"
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange.h"
+#include "engine/exec/exchange_partition.h"
 #include "engine/exec/kernels.h"
 #include "engine/exec/sort.h"
 #include "engine/loader/copy_errors.h"
@@ -228,9 +229,7 @@ typedef struct load_actor {
     char *pool;                 /* the text pool being assembled (job.tpch_pool) */
     int *pool_counts, *pool_displs;
     uint64_t round_robin;
-    uint64_t *hashes;
-    uint32_t **dest_rows;
-    uint32_t *dest_count;
+    shoal_partitioner split; /* each batch's rows by destination */
     /* exchange and sink */
     shoal_exchange exchange;
     shoal_load_sorter *load_sorter; /* a SORTKEY of integer-backed columns */
@@ -272,8 +271,7 @@ static void load_actor_free(void *arg)
     if (a->store) shoal_table_store_close(a->store);
     shoal_sorter_free(a->sorter);
     shoal_load_sorter_free(a->load_sorter);
-    if (a->dest_rows) /* before the exchange goes: its size says how many */
-        for (int d = 0; d < a->exchange.size; d++) free(a->dest_rows[d]);
+    shoal_partitioner_free(&a->split);
     if (a->exchange.outgoing) shoal_exchange_free(&a->exchange);
     if (a->gen) tpch_gen_close(a->gen);
     if (a->tbatch) tpch_batch_destroy(a->tbatch);
@@ -290,13 +288,10 @@ static void load_actor_free(void *arg)
     if (a->reader) shoal_copy_reader_close(a->reader);
     if (a->job.source == SHOAL_LOAD_COPY) shoal_load_error_sink_free(&a->copy_errors);
     free(a->copy_columns);
-    free(a->hashes);
     if (a->stats)
         for (int c = 0; c < a->job.column_count; c++) shoal_column_stats_free(&a->stats[c]);
     free(a->stats);
     free(a->stat_hashes);
-    free(a->dest_rows);
-    free(a->dest_count);
     job_free(&a->job);
     free(a);
 }
@@ -433,29 +428,16 @@ static void partition_rows(load_actor *a, const shoal_batch *b)
         add_to_sink(a, b, NULL, 0);
         return;
     }
-    for (int d = 0; d < size; d++) {
-        a->dest_rows[d] = shoal_xrealloc(a->dest_rows[d], (size_t)n * sizeof(uint32_t));
-        a->dest_count[d] = 0;
-    }
     if (a->job.dist == SHOAL_DIST_KEY) {
-        a->hashes = shoal_xrealloc(a->hashes, (size_t)n * sizeof(uint64_t));
-        kernel_hash_vector(&b->columns[a->job.distkey], b->sel, n, a->hashes, false);
-        for (uint32_t i = 0; i < n; i++) {
-            int d = (int)(a->hashes[i] % (uint64_t)size);
-            a->dest_rows[d][a->dest_count[d]++] = shoal_batch_row(b, i);
-        }
+        shoal_partition_hashed(&a->split, b, &a->job.distkey, 1);
     } else { /* EVEN: round-robin, each rank starting at its own slice */
-        uint64_t rr = a->round_robin + (uint64_t)shoal_rt_rank(a->rt);
-        for (uint32_t i = 0; i < n; i++) {
-            int d = (int)(rr++ % (uint64_t)size);
-            a->dest_rows[d][a->dest_count[d]++] = shoal_batch_row(b, i);
-        }
+        shoal_partition_round_robin(&a->split, b, a->round_robin + (uint64_t)shoal_rt_rank(a->rt));
         a->round_robin += n;
     }
     for (int d = 0; d < size; d++) {
-        if (a->dest_count[d] == 0) continue;
-        if (d == me) add_to_sink(a, b, a->dest_rows[d], a->dest_count[d]);
-        else shoal_batch_write(shoal_exchange_buffer(&a->exchange, d), b, a->dest_rows[d], a->dest_count[d]);
+        if (a->split.count[d] == 0) continue;
+        if (d == me) add_to_sink(a, b, shoal_partitioner_rows(&a->split, d), a->split.count[d]);
+        else shoal_partitioner_write(&a->split, shoal_exchange_buffer(&a->exchange, d), b, d);
     }
 }
 
@@ -850,8 +832,7 @@ static void start_load(shoal_rt *rt, shoal_actor *system, shoal_msg *msg, void *
     for (int c = 0; c < j->column_count; c++) shoal_column_stats_init(&a->stats[c], j->types[c]);
     MPI_Comm comm = shoal_comm_pool_get(shoal_rt_comm_pool(rt), j->comm_index);
     shoal_exchange_init(&a->exchange, comm);
-    a->dest_rows = shoal_xcalloc((size_t)a->exchange.size, sizeof(uint32_t *));
-    a->dest_count = shoal_xcalloc((size_t)a->exchange.size, sizeof(uint32_t));
+    shoal_partitioner_init(&a->split, a->exchange.size);
     a->phase = PHASE_RUNNING;
     a->self = shoal_actor_spawn(rt, SHOAL_ANY_ID, "load", load_receive, a, load_actor_free);
     register_active(a);

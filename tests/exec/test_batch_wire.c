@@ -5,7 +5,9 @@
  * including strings that end at a page whose next page is unreadable; one output batch reused
  * across batches of other shapes; fixed-width values borrowed from an aligned buffer, copied
  * from a misaligned one, and a borrowed vector growing or reset; every truncation of a buffer failing cleanly; rows placed by
- * hash % ranks for 1-9 ranks (the division-free remainder against %), and broadcast writes. */
+ * hash % ranks for 1-9 ranks (the division-free remainder against %), broadcast writes, and
+ * the partitioner's splits (hash and round-robin) with the column-wise write's bytes equal to
+ * the row-list write's. */
 #include "engine/exec/batch_wire.h"
 #include "engine/exec/exchange_partition.h"
 #include "engine/exec/kernels.h"
@@ -355,6 +357,53 @@ static void test_write_all(void)
     shoal_batch_free(&b);
 }
 
+/* shoal_batch_write_part writes exactly the bytes shoal_batch_write writes for the same rows,
+ * at row counts around its 16-row blocks, with and without NULLs, for 1-5 destinations; the
+ * splits list every row once, in order, where hash % size or the round-robin says. */
+static void test_split_and_write_part(void)
+{
+    uint32_t counts[] = {1, 15, 16, 17, 255, 256, 257, 1000, 2048};
+    for (int size = 1; size <= 5; size++)
+        for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+            uint32_t n = counts[k];
+            shoal_batch b;
+            make_batch(&b, all_types, NTYPES, n, k % 2 ? 7 : 0);
+            shoal_partitioner p;
+            shoal_partitioner_init(&p, size);
+            for (int how = 0; how < 2; how++) {
+                uint64_t first = rnd() % 1000;
+                int32_t key = 3;
+                if (how == 0) shoal_partition_hashed(&p, &b, &key, 1);
+                else shoal_partition_round_robin(&p, &b, first);
+                uint64_t *h = malloc(n * sizeof *h);
+                kernel_hash_vector(&b.columns[3], NULL, n, h, false);
+                uint32_t listed = 0, wrong = 0, differ = 0;
+                for (int d = 0; d < size; d++) {
+                    const uint32_t *rows = shoal_partitioner_rows(&p, d);
+                    for (uint32_t i = 0; i < p.count[d]; i++) {
+                        uint64_t want = how == 0 ? h[rows[i]] % (uint64_t)size : (first + rows[i]) % (uint64_t)size;
+                        wrong += want != (uint64_t)d || (i > 0 && rows[i] <= rows[i - 1]);
+                    }
+                    listed += p.count[d];
+                    shoal_writer a, c;
+                    shoal_writer_init(&a, 64);
+                    shoal_writer_init(&c, 64);
+                    shoal_batch_write(&a, &b, rows, p.count[d]);
+                    shoal_partitioner_write(&p, &c, &b, d);
+                    differ += p.count[d] ? a.len != c.len || memcmp(a.data, c.data, a.len) != 0 : c.len != 0;
+                    shoal_writer_free(&a);
+                    shoal_writer_free(&c);
+                }
+                CU_ASSERT_EQUAL(listed, n);
+                CU_ASSERT_EQUAL(wrong, 0);
+                CU_ASSERT_EQUAL(differ, 0);
+                free(h);
+            }
+            shoal_partitioner_free(&p);
+            shoal_batch_free(&b);
+        }
+}
+
 int main(void)
 {
     init_types();
@@ -366,6 +415,7 @@ int main(void)
     CU_add_test(s, "borrowed_values", test_borrowed_values);
     CU_add_test(s, "hash_placement", test_hash_placement);
     CU_add_test(s, "write_all", test_write_all);
+    CU_add_test(s, "split_and_write_part", test_split_and_write_part);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
