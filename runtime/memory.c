@@ -3,7 +3,9 @@
 #include "runtime/memory.h"
 #include "runtime/log.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 static long allocations_until_failure; /* 0: never fail */
@@ -27,6 +29,17 @@ void *shoal_xcalloc(size_t count, size_t size)
     return check_allocation(calloc(count ? count : 1, size ? size : 1), count * size);
 }
 void *shoal_xrealloc(void *ptr, size_t size) { return check_allocation(realloc(ptr, size ? size : 1), size); }
+void shoal_prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = 4096, from = ((uintptr_t)p + page - 1) & ~(page - 1), to = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (bytes >= ((size_t)1 << 20) && to > from) madvise((void *)from, to - from, MADV_POPULATE_WRITE); /* a hint */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 char *shoal_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

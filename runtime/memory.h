@@ -11,6 +11,10 @@ void *shoal_xmalloc(size_t size);
 void *shoal_xcalloc(size_t count, size_t size);
 void *shoal_xrealloc(void *ptr, size_t size);
 char *shoal_xstrdup(const char *s);
+/* Asks the kernel to map the pages of [p, p + bytes) now, in one call (MADV_POPULATE_WRITE;
+ * a no-op where unsupported): for a large array about to be filled. A page fault taken one
+ * 4 KiB page at a time costs several microseconds in a VM. Regions under 1 MiB are left alone. */
+void shoal_prefault(void *p, size_t bytes);
 
 /* Fault injection for tests: the Nth allocation from now fails (0 disables). */
 void shoal_fail_allocation_after(long n);

@@ -31,6 +31,7 @@ typedef struct sort_column {
     uint64_t *validity;  /* NULL until a NULL arrives; bit set = not NULL */
     char *heap;          /* strings longer than a slot holds */
     size_t heap_len, heap_cap;
+    size_t heap_mapped;  /* heap bytes already prefaulted */
 } sort_column;
 
 typedef struct sort_key {
@@ -47,7 +48,14 @@ struct shoal_load_sorter {
     int key_count;
     sort_key *keys;
     uint64_t rows, capacity;
+    uint64_t mapped;     /* rows whose value arrays are already prefaulted */
 };
+
+/* The value arrays and string heaps are prefaulted a chunk ahead of the rows they are about to
+ * hold (shoal_prefault: one call per chunk instead of a page fault per 4 KiB, which cost about
+ * a fifth of a sorted COPY on a VM), never far past them, so memory not filled stays unmapped. */
+#define PREFAULT_ROWS ((uint64_t)1 << 18)
+#define PREFAULT_HEAP_BYTES ((size_t)4 << 20)
 
 bool shoal_load_sort_key_supported(shoal_type t)
 {
@@ -89,9 +97,9 @@ static void release_rows(shoal_load_sorter *s)
         col->data = NULL;
         col->validity = NULL;
         col->heap = NULL;
-        col->data_bytes = col->heap_len = col->heap_cap = 0;
+        col->data_bytes = col->heap_len = col->heap_cap = col->heap_mapped = 0;
     }
-    s->rows = s->capacity = 0;
+    s->rows = s->capacity = s->mapped = 0;
 }
 
 void shoal_load_sorter_free(shoal_load_sorter *s)
@@ -213,6 +221,12 @@ static void add_strings(sort_column *col, const shoal_vector *v, const uint32_t 
         col->heap = shoal_xrealloc(col->heap, cap);
         col->heap_cap = cap;
     }
+    if (col->heap_len + need > col->heap_mapped) {
+        size_t to = col->heap_len + need + PREFAULT_HEAP_BYTES;
+        if (to > col->heap_cap) to = col->heap_cap;
+        shoal_prefault(col->heap + col->heap_mapped, to - col->heap_mapped);
+        col->heap_mapped = to;
+    }
     char *heap = col->heap;
     size_t at = col->heap_len;
     for (uint32_t i = 0; i < n; i++) {
@@ -242,6 +256,12 @@ void shoal_load_sorter_add(shoal_load_sorter *s, const shoal_batch *b, const uin
     if (n == 0) return;
     uint64_t base = s->rows;
     grow(s, base + n);
+    if (base + n > s->mapped) {
+        uint64_t to = base + n + PREFAULT_ROWS < s->capacity ? base + n + PREFAULT_ROWS : s->capacity;
+        for (int c = 0; c < s->column_count; c++)
+            shoal_prefault(s->cols[c].data + (size_t)s->mapped * s->cols[c].width, (size_t)(to - s->mapped) * s->cols[c].width);
+        s->mapped = to;
+    }
     for (int c = 0; c < s->column_count; c++) {
         sort_column *col = &s->cols[c];
         const shoal_vector *v = &b->columns[c];
