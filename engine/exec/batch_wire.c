@@ -169,7 +169,7 @@ typedef struct row_part {
     uint32_t which, rows_all;
 } row_part;
 
-#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__BMI2__)
+#if defined(__AVX512BW__) && defined(__BMI2__)
 #define HAVE_COMPRESS_VALUES 1
 /* 4- or 8-byte values of the rows in `rp`, straight from the column: each 16 rows' part
  * numbers compared at once, the hits' values compressed in a register and stored whole (64
@@ -236,6 +236,11 @@ static void write_values(shoal_writer *w, const shoal_vector *v, const uint32_t 
 static inline void put_le32(uint8_t *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* Zero bytes up to the next multiple of `align` (a power of two) from the batch's start. */
@@ -423,7 +428,7 @@ bool shoal_batch_read(shoal_reader *r, shoal_batch *out)
         t.id = h[0];
         t.precision = h[1];
         t.scale = h[2];
-        t.length = (uint32_t)h[3] | (uint32_t)h[4] << 8 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 24;
+        t.length = get_le32(h + 3);
         r->pos += 7; /* the nulls byte is read_column's */
         if (t.id == SHOAL_TYPE_INVALID || t.id >= SHOAL_TYPE_COUNT) {
             if (!reuse) out->column_count = (int)c;

@@ -8,10 +8,10 @@
 #include "runtime/memory.h"
 
 #include <stdlib.h>
+#include <string.h>
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
-#include <string.h>
 
 void shoal_partitioner_init(shoal_partitioner *p, int size)
 {
