@@ -3,6 +3,7 @@
 #include "runtime/memory.h"
 #include "runtime/log.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -12,9 +13,12 @@ static long allocations_until_failure; /* 0: never fail */
 
 void shoal_fail_allocation_after(long n) { allocations_until_failure = n; }
 
+/* The fault injection's countdown: true when this allocation is the one to fail. */
+static bool injected_failure(void) { return allocations_until_failure > 0 && --allocations_until_failure == 0; }
+
 static void *check_allocation(void *ptr, size_t size)
 {
-    if (allocations_until_failure > 0 && --allocations_until_failure == 0) {
+    if (injected_failure()) {
         free(ptr);
         ptr = NULL;
     }
@@ -38,6 +42,25 @@ void shoal_prefault(void *p, size_t bytes)
     (void)p;
     (void)bytes;
 #endif
+}
+
+static size_t whole_pages(size_t bytes) { return ((bytes ? bytes : 1) + 4095) & ~(size_t)4095; }
+
+void *shoal_map_alloc(size_t bytes) { return shoal_map_resize(NULL, 0, bytes); }
+
+void *shoal_map_resize(void *p, size_t old_bytes, size_t new_bytes)
+{
+    void *q;
+    if (p == NULL) q = mmap(NULL, whole_pages(new_bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    else if (whole_pages(old_bytes) == whole_pages(new_bytes)) return p;
+    else q = mremap(p, whole_pages(old_bytes), whole_pages(new_bytes), MREMAP_MAYMOVE);
+    if (q == MAP_FAILED || injected_failure()) shoal_fatal("out of memory mapping %zu bytes", new_bytes);
+    return q;
+}
+
+void shoal_map_free(void *p, size_t bytes)
+{
+    if (p) munmap(p, whole_pages(bytes));
 }
 
 char *shoal_xstrdup(const char *s)

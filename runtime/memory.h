@@ -15,6 +15,15 @@ char *shoal_xstrdup(const char *s);
  * a no-op where unsupported): for a large array about to be filled. A page fault taken one
  * 4 KiB page at a time costs several microseconds in a VM. Regions under 1 MiB are left alone. */
 void shoal_prefault(void *p, size_t bytes);
+/* Large arrays that grow, each in a mapping of its own (mmap; grown with mremap, which moves
+ * pages instead of copying them). malloc's heap cannot promise that: glibc raises its mmap
+ * threshold (up to 32 MiB) after large blocks are freed, and then a growing array below it is
+ * copied on every realloc into fresh pages, and pages prefaulted for it are left behind.
+ * Sizes are rounded up to whole pages; the caller keeps the size it asked for and passes it
+ * back. Failure aborts the rank as shoal_xmalloc does. */
+void *shoal_map_alloc(size_t bytes);
+void *shoal_map_resize(void *p, size_t old_bytes, size_t new_bytes); /* p NULL: allocates */
+void shoal_map_free(void *p, size_t bytes);                          /* p NULL: nothing */
 
 /* Fault injection for tests: the Nth allocation from now fails (0 disables). */
 void shoal_fail_allocation_after(long n);

@@ -12,6 +12,8 @@
 
 #include <CUnit/Basic.h>
 #include <mpi.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -516,6 +518,28 @@ static void test_messages_to_missing_actors_are_dropped(void)
     shoal_rt_destroy(rt);
 }
 
+/* shoal_map_*: contents survive growing (mremap may move the mapping) and shrinking; a size
+ * within the same pages keeps the pointer. */
+static void test_map_resize(void)
+{
+    size_t n = 100000; /* not a whole number of pages */
+    uint32_t *a = shoal_map_alloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = (uint32_t)(i * 2654435761u);
+    shoal_prefault(a, n * sizeof *a);
+    CU_ASSERT_PTR_EQUAL(shoal_map_resize(a, n * sizeof *a, n * sizeof *a + 16), a);
+    size_t big = 8 * n;
+    a = shoal_map_resize(a, n * sizeof *a, big * sizeof *a);
+    bool same = true;
+    for (size_t i = 0; i < n; i++) same &= a[i] == (uint32_t)(i * 2654435761u);
+    CU_ASSERT(same);
+    CU_ASSERT_EQUAL(a[big - 1], 0); /* fresh pages read as zero */
+    a[big - 1] = 7;
+    a = shoal_map_resize(a, big * sizeof *a, 10 * sizeof *a);
+    CU_ASSERT_EQUAL(a[9], (uint32_t)(9 * 2654435761u));
+    shoal_map_free(a, 10 * sizeof *a);
+    shoal_map_free(NULL, 4096); /* nothing */
+}
+
 static void test_arena(void)
 {
     shoal_arena arena;
@@ -555,6 +579,7 @@ int main(int argc, char **argv)
     CU_add_test(suite, "idle scheduler does not spin", test_idle_does_not_spin);
     CU_add_test(suite, "messages to missing actors are dropped", test_messages_to_missing_actors_are_dropped);
     CU_add_test(suite, "arena", test_arena);
+    CU_add_test(suite, "mappings grow and keep their contents", test_map_resize);
 
     CU_basic_set_mode(my_rank == 0 ? CU_BRM_VERBOSE : CU_BRM_SILENT);
     CU_basic_run_tests();
