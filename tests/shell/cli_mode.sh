@@ -134,4 +134,26 @@ grep -q "the result is larger than 1 MiB at the leader .*SQLSTATE 53200" "$TMP/b
 grep -qx "60175" "$TMP/big.out" || { show big; fail "the next query after the too-large result did not answer 60175"; }
 note "a result over SHOAL_MAX_RESULT_MB: 53200, and the session went on"
 
+# ---- a result of several output chunks (the printer writes 4096 rows at a time): every row
+# once, in order, in both forms, with the footer after the last chunk
+printf 'CALL tpch_generate(0.01);\nSELECT o_orderkey FROM orders ORDER BY 1;\n' >"$TMP/rows.sql"
+for form in csv aligned; do
+  RC=0
+  flags=()
+  [ "$form" = csv ] && flags=(--csv)
+  SHOAL_DATA=$TMP/rows-$form timeout "$MPI_TIMEOUT" "$MPIEXEC" "${MPIEXEC_FLAGS[@]}" -np 2 "$SHOAL_BIN" "${flags[@]}" \
+    <"$TMP/rows.sql" >"$TMP/rows-$form.out" 2>"$TMP/rows-$form.err" || RC=$?
+  [ "$RC" -eq 0 ] || { show "rows-$form"; fail "15000 rows ($form) exited $RC"; }
+  if [ "$form" = csv ]; then
+    keys=$(grep -E '^[0-9]+$' "$TMP/rows-$form.out")
+    [ "$(head -n1 "$TMP/rows-$form.out")" = o_orderkey ] || { show "rows-$form"; fail "no CSV header before the rows"; }
+  else
+    keys=$(grep -E '^ +[0-9]+$' "$TMP/rows-$form.out" | tr -d ' ')
+    grep -qx '(15000 rows)' "$TMP/rows-$form.out" || { show "rows-$form"; fail "no (15000 rows) footer"; }
+  fi
+  [ "$(printf '%s\n' "$keys" | wc -l)" -eq 15000 ] || fail "$form: $(printf '%s\n' "$keys" | wc -l) rows printed, expected 15000"
+  [ "$(printf '%s\n' "$keys" | sort -n -u)" = "$keys" ] || fail "$form: the rows are not each once and in order"
+done
+note "15000 rows in 4 chunks, CSV and aligned: each once, in order"
+
 note "PASS"
